@@ -1,0 +1,418 @@
+"""The media relay (SFU): forwards encoded frames from each publisher to every subscriber.
+
+Each participant has one :class:`PeerSession` (one ``RTCPeerConnection``). The
+participant offers first with its three sending m-lines (audio, camera, screen);
+the relay answers, then offers back one sending transceiver per remote track.
+Transceivers are never removed (aiortc has no ``removeTrack``): when a publisher
+leaves, its transceivers go ``inactive`` and are reused for the next publisher of
+the same kind.
+
+Video is never decoded here. A subscriber that falls behind or starts late skips
+to the next keyframe and the relay asks the publisher for one (PLI); frames
+between keyframes are never dropped on their own, since the picture would break.
+Media the host has not allowed (muted by host, video or sharing disallowed,
+suspended) is dropped here, whatever the participant's client does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+import av
+from aiortc import (
+    MediaStreamTrack,
+    RTCConfiguration,
+    RTCPeerConnection,
+    RTCRtpCodecCapability,
+    RTCRtpReceiver,
+    RTCRtpSender,
+    RTCRtpTransceiver,
+    RTCSessionDescription,
+)
+from aiortc.mediastreams import MediaStreamError
+
+from app.core.protocol import Sdp, TrackInfo
+from app.core.roles import MediaKind
+from app.server import passthrough
+
+logger = logging.getLogger(__name__)
+
+VIDEO_BACKLOG = 6  # frames (200 ms at 30 fps) before a subscriber skips to a keyframe
+AUDIO_BACKLOG = 5  # 20 ms packets; the oldest go first
+KEYFRAME_REQUEST_INTERVAL = 0.25
+NEGOTIATION_TIMEOUT = 15.0
+
+Gate = Callable[[str, MediaKind], bool]
+SendSignal = Callable[[Sdp], Awaitable[None]]
+
+
+_background: set[asyncio.Future[Any]] = set()
+
+
+def spawn(coro: Coroutine[Any, Any, Any]) -> asyncio.Future[Any]:
+    """Run in the background, keeping a reference so the task is not collected."""
+    task = asyncio.ensure_future(coro)
+    _background.add(task)
+    task.add_done_callback(_background.discard)
+    return task
+
+
+def video_codecs(kind: str) -> list[RTCRtpCodecCapability]:
+    """One video codec per meeting (VP8) so a frame goes to every subscriber as is."""
+    capabilities = RTCRtpSender.getCapabilities(kind)
+    if kind == "audio":
+        return [c for c in capabilities.codecs if c.mimeType.lower() == "audio/opus"]
+    return [c for c in capabilities.codecs if c.mimeType.lower() in ("video/vp8", "video/rtx")]
+
+
+def rtc_configuration() -> RTCConfiguration:
+    # No STUN: aiortc's default asks a public server, and Liqaa's relay is reached
+    # directly (LAN, or a server with a public address).
+    return RTCConfiguration(iceServers=[])
+
+
+class Publication:
+    """One track a participant sends (audio, camera or screen), fanned out."""
+
+    def __init__(
+        self,
+        pid: str,
+        kind: MediaKind,
+        track: MediaStreamTrack,
+        receiver: RTCRtpReceiver,
+        gate: Gate,
+    ) -> None:
+        self.pid = pid
+        self.kind = kind
+        self.track = track
+        self.receiver = receiver
+        self.subscribers: set[RelayTrack] = set()
+        self.forwarded = 0
+        self._gate = gate
+        self._last_keyframe_request = -1.0
+        self._pending_request: asyncio.TimerHandle | None = None
+        self._task = asyncio.ensure_future(self._run())
+
+    @property
+    def is_video(self) -> bool:
+        return self.kind is not MediaKind.AUDIO
+
+    async def _run(self) -> None:
+        was_open = False
+        try:
+            while True:
+                packet = await self.track.recv()
+                assert isinstance(packet, av.Packet)
+                if not self._gate(self.pid, self.kind):
+                    was_open = False
+                    continue
+                keyframe = not self.is_video or passthrough.is_vp8_keyframe(bytes(packet))
+                if self.is_video and not was_open:
+                    # Media allowed again: everyone needs a fresh picture.
+                    for subscriber in self.subscribers:
+                        subscriber.wait_for_keyframe()
+                    self.request_keyframe()
+                was_open = True
+                for subscriber in list(self.subscribers):
+                    subscriber.push(packet, keyframe)
+                self.forwarded += 1
+        except (MediaStreamError, asyncio.CancelledError):
+            pass
+        finally:
+            for subscriber in list(self.subscribers):
+                subscriber.detach()
+
+    def request_keyframe(self) -> None:
+        """Ask the publisher for a keyframe (PLI), at most every 250 ms."""
+        if not self.is_video:
+            return
+        loop = asyncio.get_running_loop()
+        wait = self._last_keyframe_request + KEYFRAME_REQUEST_INTERVAL - loop.time()
+        if wait > 0:
+            if self._pending_request is None:
+                self._pending_request = loop.call_later(wait, self._send_pli)
+            return
+        self._send_pli()
+
+    def _send_pli(self) -> None:
+        self._pending_request = None
+        self._last_keyframe_request = asyncio.get_running_loop().time()
+        sources = self.receiver.getSynchronizationSources()
+        if sources:
+            spawn(self.receiver._send_rtcp_pli(sources[0].source))
+
+    def stop(self) -> None:
+        self._task.cancel()
+        if self._pending_request is not None:
+            self._pending_request.cancel()
+
+
+class RelayTrack(MediaStreamTrack):
+    """What one subscriber receives on one transceiver: encoded packets from the
+    publication currently attached (the attachment changes as people come and go)."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__()
+        self.kind = kind
+        self.source: Publication | None = None
+        self._queue: collections.deque[av.Packet[Any]] = collections.deque()
+        self._ready = asyncio.Event()
+        self._needs_keyframe = True
+        self.skips = 0
+
+    def attach(self, publication: Publication) -> None:
+        self.detach()
+        self.source = publication
+        publication.subscribers.add(self)
+        self.wait_for_keyframe()
+        publication.request_keyframe()
+
+    def detach(self) -> None:
+        if self.source is not None:
+            self.source.subscribers.discard(self)
+            self.source = None
+        self._queue.clear()
+
+    def wait_for_keyframe(self) -> None:
+        self._needs_keyframe = self.kind == "video"
+
+    def request_keyframe(self) -> None:
+        """The subscriber's decoder lost the picture (its PLI reached our sender)."""
+        if self.source is not None:
+            self.source.request_keyframe()
+
+    def push(self, packet: av.Packet[Any], keyframe: bool) -> None:
+        if self.kind == "video":
+            if self._needs_keyframe and not keyframe:
+                return
+            self._needs_keyframe = False
+            if len(self._queue) >= VIDEO_BACKLOG:
+                # Behind: skip to the next keyframe instead of queueing stale frames.
+                self._queue.clear()
+                self.skips += 1
+                if not keyframe:
+                    self._needs_keyframe = True
+                    if self.source is not None:
+                        self.source.request_keyframe()
+                    return
+        elif len(self._queue) >= AUDIO_BACKLOG:
+            self._queue.popleft()
+        self._queue.append(packet)
+        self._ready.set()
+
+    async def recv(self) -> av.Packet[Any]:
+        while not self._queue:
+            if self.readyState != "live":
+                raise MediaStreamError
+            self._ready.clear()
+            await self._ready.wait()
+        return self._queue.popleft()
+
+    def stop(self) -> None:
+        super().stop()
+        self.detach()
+        self._ready.set()
+
+
+class PeerSession:
+    """The relay's peer connection with one participant."""
+
+    def __init__(self, pid: str, relay: Relay, send: SendSignal) -> None:
+        self.pid = pid
+        self.relay = relay
+        self.pc = RTCPeerConnection(rtc_configuration())
+        self.publications: dict[MediaKind, Publication] = {}
+        self._send = send
+        self._client_kinds: dict[str, MediaKind] = {}
+        self._slots: dict[tuple[str, MediaKind], RTCRtpTransceiver] = {}
+        self._tracks: dict[RTCRtpTransceiver, RelayTrack] = {}
+        self._free: dict[str, list[RTCRtpTransceiver]] = {"audio": [], "video": []}
+        self._pending: list[Publication] = []
+        self._ready = False
+        self._negotiating = False
+        self._dirty = False
+        self._offer_timeout: asyncio.TimerHandle | None = None
+        self.closed = False
+        self.pc.on("track", self._on_track)
+
+    # -------------------------------------------------------- publishing side
+
+    async def handle_offer(self, sdp: str, tracks: dict[str, TrackInfo]) -> None:
+        """The participant's offer: its sending m-lines, labelled by media kind."""
+        if self._negotiating or self.pc.signalingState != "stable":
+            raise ValueError("an offer is already being negotiated")
+        self._client_kinds = {mid: info.kind for mid, info in tracks.items()}
+        await self.pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="offer"))
+        for transceiver in self.pc.getTransceivers():
+            if transceiver.mid in self._client_kinds:
+                transceiver.direction = "recvonly"
+        await self.pc.setLocalDescription(await self.pc.createAnswer())
+        await self._send(Sdp(sdp_type="answer", sdp=self.pc.localDescription.sdp))
+        if not self._ready:
+            self._ready = True
+            for publication in self._pending:
+                self.subscribe(publication)
+            self._pending.clear()
+        self.request_negotiation()
+
+    def _on_track(self, track: MediaStreamTrack) -> None:
+        transceiver = next(
+            (t for t in self.pc.getTransceivers() if t.receiver.track is track), None
+        )
+        if transceiver is None:
+            return
+        kind = self._client_kinds.get(transceiver.mid or "")
+        expected = "audio" if kind is MediaKind.AUDIO else "video"
+        if kind is None or track.kind != expected or kind in self.publications:
+            logger.warning("participant %s: unlabelled or duplicate track ignored", self.pid)
+            return
+        passthrough.make_passthrough(transceiver.receiver, track.kind)
+        publication = Publication(self.pid, kind, track, transceiver.receiver, self.relay.gate)
+        self.publications[kind] = publication
+        self.relay.published(publication)
+
+    # ------------------------------------------------------ subscribing side
+
+    def subscribe(self, publication: Publication) -> None:
+        if self.closed:
+            return
+        if not self._ready:
+            self._pending.append(publication)
+            return
+        key = (publication.pid, publication.kind)
+        transceiver = self._slots.get(key)
+        if transceiver is None:
+            kind = "audio" if publication.kind is MediaKind.AUDIO else "video"
+            transceiver = self._free[kind].pop() if self._free[kind] else self._new_slot(kind)
+            self._slots[key] = transceiver
+        transceiver.direction = "sendonly"
+        self._tracks[transceiver].attach(publication)
+        self.request_negotiation()
+
+    def _new_slot(self, kind: str) -> RTCRtpTransceiver:
+        track = RelayTrack(kind)
+        transceiver = self.pc.addTransceiver(track, direction="sendonly")
+        transceiver.setCodecPreferences(video_codecs(kind))
+        # aiortc's pack path ignores keyframe requests; pass them to the publisher.
+        transceiver.sender._send_keyframe = track.request_keyframe  # type: ignore[method-assign]
+        self._tracks[transceiver] = track
+        return transceiver
+
+    def unsubscribe(self, publisher_pid: str) -> None:
+        changed = False
+        for key in [k for k in self._slots if k[0] == publisher_pid]:
+            transceiver = self._slots.pop(key)
+            self._tracks[transceiver].detach()
+            transceiver.direction = "inactive"
+            self._free[self._tracks[transceiver].kind].append(transceiver)
+            changed = True
+        self._pending = [p for p in self._pending if p.pid != publisher_pid]
+        if changed:
+            self.request_negotiation()
+
+    def subscriptions(self) -> dict[str, TrackInfo]:
+        return {
+            t.mid: TrackInfo(pid=pid, kind=kind)
+            for (pid, kind), t in self._slots.items()
+            if t.mid is not None
+        }
+
+    # ----------------------------------------------------------- negotiation
+
+    def request_negotiation(self) -> None:
+        if self.closed or not self._ready:
+            return
+        if self._negotiating:
+            self._dirty = True
+            return
+        self._negotiating = True
+        spawn(self._offer())
+
+    async def _offer(self) -> None:
+        self._dirty = False
+        try:
+            await self.pc.setLocalDescription(await self.pc.createOffer())
+        except Exception:
+            logger.exception("participant %s: could not create an offer", self.pid)
+            self._negotiating = False
+            return
+        if self.closed:
+            return
+        await self._send(
+            Sdp(sdp_type="offer", sdp=self.pc.localDescription.sdp, tracks=self.subscriptions())
+        )
+        loop = asyncio.get_running_loop()
+        self._offer_timeout = loop.call_later(NEGOTIATION_TIMEOUT, self._answer_timed_out)
+
+    def _answer_timed_out(self) -> None:
+        logger.warning("participant %s did not answer the relay's offer", self.pid)
+        spawn(self.relay.remove(self.pid))
+
+    async def handle_answer(self, sdp: str) -> None:
+        if not self._negotiating:
+            raise ValueError("no offer is waiting for an answer")
+        if self._offer_timeout is not None:
+            self._offer_timeout.cancel()
+        await self.pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="answer"))
+        self._negotiating = False
+        if self._dirty:
+            self.request_negotiation()
+
+    async def close(self) -> None:
+        self.closed = True
+        if self._offer_timeout is not None:
+            self._offer_timeout.cancel()
+        for publication in self.publications.values():
+            publication.stop()
+        for track in self._tracks.values():
+            track.stop()
+        with contextlib.suppress(Exception):
+            await self.pc.close()
+
+
+class Relay:
+    """All peer sessions of one meeting."""
+
+    def __init__(self, gate: Gate) -> None:
+        self.gate = gate
+        self.peers: dict[str, PeerSession] = {}
+
+    def peer(self, pid: str, send: SendSignal) -> PeerSession:
+        session = self.peers.get(pid)
+        if session is None:
+            session = PeerSession(pid, self, send)
+            self.peers[pid] = session
+            for other in self.peers.values():
+                if other is not session:
+                    for publication in other.publications.values():
+                        session.subscribe(publication)
+        return session
+
+    def published(self, publication: Publication) -> None:
+        for pid, session in self.peers.items():
+            if pid != publication.pid:
+                session.subscribe(publication)
+
+    def request_keyframes(self, pid: str) -> None:
+        """A publisher's media was allowed again (or it turned its camera back on)."""
+        session = self.peers.get(pid)
+        if session is not None:
+            for publication in session.publications.values():
+                publication.request_keyframe()
+
+    async def remove(self, pid: str) -> None:
+        session = self.peers.pop(pid, None)
+        if session is None:
+            return
+        for other in self.peers.values():
+            other.unsubscribe(pid)
+        await session.close()
+
+    async def close(self) -> None:
+        for pid in list(self.peers):
+            await self.remove(pid)
