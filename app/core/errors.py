@@ -27,6 +27,10 @@ class Code(StrEnum):
     BAD_STATE = "bad_state"
     FLOODING = "flooding"
     INTERNAL = "internal"
+    # Found by the client itself (never sent by a server).
+    UNREACHABLE = "unreachable"
+    CERTIFICATE_MISMATCH = "certificate_mismatch"
+    CONNECTION_LOST = "connection_lost"
 
 
 class Refused(Exception):

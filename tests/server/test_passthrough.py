@@ -1,0 +1,78 @@
+"""The aiortc seams the relay relies on (aiortc is pinned; these catch an upgrade
+that moved them) and that the relay really forwards without decoding."""
+
+from __future__ import annotations
+
+import inspect
+
+import aiortc
+import av
+from aiortc import rtcrtpreceiver, rtcrtpsender
+from aiortc.jitterbuffer import JitterBuffer
+from aiortc.rtp import RtpPacket
+
+from app.core.roles import MediaKind
+from app.server import passthrough
+from app.server.relay import Publication
+from tests.server.conftest import RunningServer
+from tests.server.test_meeting_flow import RED, guest_joins, host_meeting
+
+
+def test_aiortc_seams_still_exist() -> None:
+    assert aiortc.__version__ == "1.16.0"
+    worker = inspect.signature(passthrough._original_worker)
+    assert list(worker.parameters) == ["loop", "input_q", "output_q", "decode_error"]
+    receive = inspect.getsource(rtcrtpreceiver.RTCRtpReceiver.receive)
+    assert "target=decoder_worker" in receive and "self._track._queue" in receive
+    init = inspect.getsource(rtcrtpreceiver.RTCRtpReceiver.__init__)
+    assert "self.__jitter_buffer = JitterBuffer(" in init
+    assert "self._send_keyframe()" in inspect.getsource(rtcrtpsender.RTCRtpSender)
+    assert "self.__encoder.pack(data)" in inspect.getsource(rtcrtpsender.RTCRtpSender)
+    assert hasattr(rtcrtpreceiver.RTCRtpReceiver, "_send_rtcp_pli")
+
+
+def _packet(seq: int, ts: int, marker: bool, payload: bytes) -> RtpPacket:
+    packet = RtpPacket(sequence_number=seq, timestamp=ts, marker=int(marker))
+    packet._data = payload  # type: ignore[attr-defined]
+    return packet
+
+
+def test_marker_jitter_buffer_releases_on_the_last_packet() -> None:
+    buffer = passthrough.MarkerJitterBuffer(capacity=128, is_video=True)
+    assert buffer.add(_packet(1, 100, False, b"a")) == (False, None)
+    _, frame = buffer.add(_packet(2, 100, True, b"b"))
+    assert frame is not None and frame.data == b"ab" and frame.timestamp == 100
+    # aiortc's own buffer holds the same frame until the next frame starts.
+    stock = JitterBuffer(capacity=128, is_video=True)
+    stock.add(_packet(1, 100, False, b"a"))
+    assert stock.add(_packet(2, 100, True, b"b"))[1] is None
+    # Audio: one packet per frame, released at once.
+    audio = passthrough.MarkerJitterBuffer(capacity=16)
+    assert audio.add(_packet(7, 960, True, b"opus"))[1] is not None
+
+
+def test_vp8_keyframe_bit() -> None:
+    assert passthrough.is_vp8_keyframe(b"\x10\x02\x00\x9d\x01\x2a")
+    assert not passthrough.is_vp8_keyframe(b"\x31\x02\x00")
+    assert not passthrough.is_vp8_keyframe(b"")
+
+
+async def test_relay_forwards_packets_without_decoding(running: RunningServer) -> None:
+    host, created = await host_meeting(running, waiting_room=False)
+    viewer = await guest_joins(running, created, "Viewer")
+    await host.start_media(RED, 440)
+    await viewer.start_media()
+    assert host.pid is not None
+    await viewer.wait_for(lambda: viewer.frames_from(host.pid, MediaKind.VIDEO) > 10, 20)
+    room = running.server.rooms[created.meeting_id]
+    publications: list[Publication] = list(room.relay.peers[host.pid].publications.values())
+    assert {pub.kind for pub in publications} == set(MediaKind)
+    sending = [pub for pub in publications if pub.kind is not MediaKind.SCREEN]
+    for pub in sending:
+        assert pub.forwarded > 0
+        # What the relay's receiver yields is still encoded.
+        assert isinstance(await pub.track.recv(), av.Packet)
+    screen = next(pub for pub in publications if pub.kind is MediaKind.SCREEN)
+    assert screen.forwarded == 0  # no screen share: nothing forwarded
+    for guest in (host, viewer):
+        await guest.close()
