@@ -5,7 +5,7 @@ key signature) and then asks this object. Every action names its actor; an actio
 the actor's role or the meeting's permissions do not allow raises :class:`Refused`
 and changes nothing.
 
-Decisions (see docs/security.md):
+Decisions (see SECURITY.md):
 - Co-hosts hold host powers except ending the meeting, making co-hosts, and acting
   on the host or on other co-hosts.
 - Removing bans the device key, the participant ID and the session token: a new
