@@ -1,0 +1,67 @@
+"""Small measuring tools shared by the media tests."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from app.media.audioformat import SAMPLE_RATE
+from app.media.pattern import PatternGenerator
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float = 5.0, step: float = 0.02) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(step)
+    return predicate()
+
+
+async def async_wait_until(
+    predicate: Callable[[], bool], timeout: float = 5.0, step: float = 0.02
+) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        await asyncio.sleep(step)
+    return predicate()
+
+
+def write_pattern_video(
+    path: Path, name: str, frames: int, size: tuple[int, int] = (320, 240), fps: int = 30
+) -> None:
+    """A real video file (MJPEG in AVI) of pattern frames whose counters are 0..frames-1."""
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, size)
+    assert writer.isOpened(), "OpenCV cannot write MJPEG"
+    generator = PatternGenerator(name, *size, fps=fps)
+    for n in range(frames):
+        writer.write(cv2.cvtColor(generator.render(n), cv2.COLOR_RGB2BGR))
+    writer.release()
+
+
+def tone(
+    frequency: float, samples: int, start: int = 0, amplitude: float = 0.5, rate: int = SAMPLE_RATE
+) -> np.ndarray:
+    """int16 sine samples ``start .. start + samples`` of a continuous tone."""
+    t = np.arange(start, start + samples) / rate
+    return (amplitude * 32767 * np.sin(2 * np.pi * frequency * t)).astype(np.int16)
+
+
+def peak_frequency(samples: np.ndarray, rate: int = SAMPLE_RATE) -> float:
+    x = samples.astype(np.float64)
+    x = (x - x.mean()) * np.hanning(len(x))
+    spectrum = np.abs(np.fft.rfft(x))
+    return float(np.fft.rfftfreq(len(x), 1 / rate)[int(spectrum.argmax())])
+
+
+def max_step(samples: np.ndarray) -> float:
+    """Largest jump between neighbouring samples, as a fraction of full scale: clicks show here."""
+    x = samples.astype(np.float64) / 32768
+    return float(np.abs(np.diff(x)).max())
