@@ -38,9 +38,43 @@ _lock = threading.Lock()
 
 
 class MarkerJitterBuffer(JitterBuffer):
-    """Releases a frame as soon as all its packets are in, ending on the marker bit."""
+    """Releases a frame as soon as all its packets are in, ending on the marker bit.
+
+    A missing packet holds back what follows until it is retransmitted (NACK), but
+    not for long: once ``max_backlog`` packets wait behind the gap, the incomplete
+    frame is dropped and, for video, a keyframe requested. aiortc's own buffer
+    waits for its whole capacity (512 packets, seconds of video) instead, which
+    froze the relay's video after losses under load.
+    """
+
+    def __init__(
+        self,
+        capacity: int,
+        prefetch: int = 0,
+        is_video: bool = False,
+        max_backlog: int | None = None,
+    ) -> None:
+        super().__init__(capacity, prefetch=prefetch, is_video=is_video)
+        # Video: room for a NACK round trip on a LAN. Audio is never retransmitted.
+        self.max_backlog = max_backlog if max_backlog is not None else (48 if is_video else 1)
+        self.skipped_gaps = 0
+        self._skipped = False
+
+    def add(self, packet: RtpPacket) -> tuple[bool, JitterFrame | None]:
+        pli_flag, frame = super().add(packet)
+        if self._skipped:
+            self._skipped = False
+            pli_flag = pli_flag or self._is_video
+        return pli_flag, frame
 
     def _remove_frame(self, sequence_number: int) -> JitterFrame | None:
+        frame = self._complete_frame()
+        if frame is None and self._backlog() > self.max_backlog:
+            self._skip_gap()
+            frame = self._complete_frame()
+        return frame
+
+    def _complete_frame(self) -> JitterFrame | None:
         assert self._origin is not None
         packets: list[RtpPacket] = []
         for count in range(self.capacity):
@@ -58,6 +92,33 @@ class MarkerJitterBuffer(JitterBuffer):
                 self.remove(count + 1)
                 return _frame(packets)
         return None
+
+    def _backlog(self) -> int:
+        return sum(packet is not None for packet in self._packets)
+
+    def _skip_gap(self) -> None:
+        """Drop the incomplete frame around the gap; keep the frames after it."""
+        assert self._origin is not None
+        self.skipped_gaps += 1
+        self._skipped = True
+        head = self._packets[self._origin % self._capacity]
+        gap = False
+        for count in range(self.capacity):
+            packet = self._packets[(self._origin + count) % self._capacity]
+            if packet is None:
+                gap = True
+                continue
+            if gap and (
+                not self._is_video or (head is not None and packet.timestamp != head.timestamp)
+            ):
+                # Audio frames are single packets; in video the lost packets ended
+                # the head's frame. Either way the next packet starts a frame.
+                self.remove(count)
+                return
+            if gap and packet.marker:
+                self.remove(count + 1)  # the lost packets were inside this frame
+                return
+        self.remove(self.capacity)
 
 
 def _frame(packets: list[RtpPacket]) -> JitterFrame:

@@ -76,3 +76,35 @@ async def test_relay_forwards_packets_without_decoding(running: RunningServer) -
     assert screen.forwarded == 0  # no screen share: nothing forwarded
     for guest in (host, viewer):
         await guest.close()
+
+
+def test_a_lost_packet_does_not_hold_video_back_for_long() -> None:
+    buffer = passthrough.MarkerJitterBuffer(capacity=512, is_video=True, max_backlog=8)
+    assert buffer.add(_packet(1, 100, False, b"a")) == (False, None)
+    # Packet 2 (the end of frame 100) is lost; three-packet frames keep coming.
+    released, plis, seq = [], 0, 3
+    for k in range(1, 13):
+        for i in range(3):
+            pli, frame = buffer.add(_packet(seq, 100 + 10 * k, i == 2, bytes([k, i])))
+            seq += 1
+            plis += pli
+            if frame is not None:
+                released.append(frame.timestamp)
+    # Held for max_backlog packets (time for a retransmission), then the incomplete
+    # frame is dropped, a keyframe requested, and the frames after it catch up.
+    assert plis == 1 and buffer.skipped_gaps == 1
+    assert released == [100 + 10 * k for k in range(1, 13)]
+    # A retransmission that arrives in time fills the gap without any skip.
+    again = passthrough.MarkerJitterBuffer(capacity=512, is_video=True, max_backlog=8)
+    again.add(_packet(1, 100, False, b"a"))
+    again.add(_packet(3, 110, True, b"c"))
+    filled = again.add(_packet(2, 100, True, b"b"))[1]
+    assert filled is not None and filled.data == b"ab" and again.skipped_gaps == 0
+
+
+def test_lost_audio_is_skipped_at_once() -> None:
+    buffer = passthrough.MarkerJitterBuffer(capacity=16)
+    assert buffer.add(_packet(1, 960, True, b"1"))[1] is not None
+    frames = [buffer.add(_packet(seq, 960 * seq, True, bytes([seq])))[1] for seq in (3, 4, 5)]
+    # Packet 2 never comes: 3 waits for one packet's worth of reordering, then plays.
+    assert [f.timestamp if f else None for f in frames] == [None, 960 * 3, 960 * 4]
