@@ -25,4 +25,31 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>ParticipantsPanel</name>
+    <message numerus="yes">
+        <source>Participants (%Ln)</source>
+        <translation>
+            <numerusform>Participants (%Ln)</numerusform>
+            <numerusform>Participants (%Ln)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>WaitingRoomPanel</name>
+    <message numerus="yes">
+        <source>Waiting room (%Ln)</source>
+        <translation>
+            <numerusform>Waiting room (%Ln)</numerusform>
+            <numerusform>Waiting room (%Ln)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Let the %Ln person(s) waiting into the meeting</source>
+        <translation>
+            <numerusform>Let the person waiting into the meeting</numerusform>
+            <numerusform>Let the %Ln people waiting into the meeting</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

@@ -18,7 +18,9 @@ messages, then ``pyside6-lrelease`` to write ``liqaa_ar.qm`` and ``liqaa_en.qm``
 5. a ``tr()``/``translate()`` call that lupdate cannot extract the way PySide looks it up
    at run time: an f-string or computed text, ``n=`` passed by keyword, or a message
    lupdate filed under another context (lupdate 6.12's Python parser does that to a
-   ``self.tr()`` statement right after a bare ``QCoreApplication.translate()`` one).
+   ``self.tr()`` statement right after a bare ``QCoreApplication.translate()`` one), or
+   a call with a count that lupdate filed without plural forms (lupdate 6.11 does that
+   to ``QCoreApplication.translate(context, text, "", n)`` unless ``n`` is a literal).
 """
 
 from __future__ import annotations
@@ -213,6 +215,8 @@ class _TrScanner(ast.NodeVisitor):
         self.path = path
         self.classes: list[str] = []
         self.expected: list[tuple[tuple[str, str, str], str]] = []
+        #: The messages of calls that pass a count (plural forms expected).
+        self.numerus: set[tuple[str, str, str]] = set()
         self.problems: list[str] = []
 
     def _where(self, node: ast.AST) -> str:
@@ -264,7 +268,10 @@ class _TrScanner(ast.NodeVisitor):
             self.problems.append(f"{self._where(node)}: self.tr() outside a class")
             return
         comment = _literal(node.args[1]) if len(node.args) > 1 else None
-        self.expected.append(((self.classes[-1], text, comment or ""), self._where(node)))
+        key = (self.classes[-1], text, comment or "")
+        self.expected.append((key, self._where(node)))
+        if len(node.args) > 2:
+            self.numerus.add(key)
 
     def _translate(self, node: ast.Call, first: int) -> None:
         self._check_keywords(node)
@@ -281,14 +288,18 @@ class _TrScanner(ast.NodeVisitor):
         if context is None or text is None:
             return  # translate(ctx, variable): the strings are marked elsewhere (NOOP)
         comment = _literal(args[2]) if len(args) > 2 else None
-        self.expected.append(((context, text, comment or ""), self._where(node)))
+        key = (context, text, comment or "")
+        self.expected.append((key, self._where(node)))
+        if len(args) > 3:
+            self.numerus.add(key)
 
 
 def _scan_sources(
     sources: Sequence[Path],
-) -> tuple[list[tuple[tuple[str, str, str], str]], list[str]]:
+) -> tuple[list[tuple[tuple[str, str, str], str]], list[str], set[tuple[str, str, str]]]:
     expected: list[tuple[tuple[str, str, str], str]] = []
     problems: list[str] = []
+    numerus: set[tuple[str, str, str]] = set()
     for path in sources:
         try:
             tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
@@ -299,7 +310,8 @@ def _scan_sources(
         scanner.visit(tree)
         expected += scanner.expected
         problems += scanner.problems
-    return expected, problems
+        numerus |= scanner.numerus
+    return expected, problems, numerus
 
 
 # -- checks -----------------------------------------------------------------------------
@@ -333,11 +345,12 @@ def check(app_dir: Path = APP_DIR, translations_dir: Path = TRANSLATIONS_DIR) ->
     """Everything wrong with the committed translations (empty list: all good)."""
     problems: list[str] = []
     sources = source_files(app_dir)
-    expected, scan_problems = _scan_sources(sources)
+    expected, scan_problems, numerus_calls = _scan_sources(sources)
     problems += scan_problems
     with tempfile.TemporaryDirectory(prefix="liqaa-i18n-") as tmp_name:
         tmp = Path(tmp_name)
         fresh_keys: set[tuple[str, str, str]] = set()
+        fresh_numerus: set[tuple[str, str, str]] = set()
         for lang, ts_name in LANGUAGE_FILES.items():
             committed = translations_dir / ts_name
             if not committed.is_file():
@@ -361,6 +374,8 @@ def check(app_dir: Path = APP_DIR, translations_dir: Path = TRANSLATIONS_DIR) ->
                     continue
                 if lang == "ar":
                     fresh_keys.add(m.key)
+                    if m.numerus:
+                        fresh_numerus.add(m.key)
                 if m.key not in committed_keys:
                     problems.append(f"{ts_name}: {m.label()}: in the sources but not in the file")
 
@@ -383,6 +398,12 @@ def check(app_dir: Path = APP_DIR, translations_dir: Path = TRANSLATIONS_DIR) ->
                     problems.append(
                         f"{where}: lupdate did not extract {text!r} under context {context!r}; "
                         f"it will never be translated (put the call in another statement)"
+                    )
+                elif key in numerus_calls and key not in fresh_numerus:
+                    problems.append(
+                        f"{where}: lupdate did not see the count of {key[1]!r}, so it has no "
+                        f'plural forms; use self.tr(text, "", n) in a class named '
+                        f"{key[0]!r} (lupdate 6.11 reads translate(..., n) as plain text)"
                     )
     return problems
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 
-from PySide6.QtCore import QCoreApplication, QLocale, QTime
+from PySide6.QtCore import QLocale, QObject, QTime
 
 from app.i18n.bidi import isolate_ltr
 
@@ -100,6 +100,27 @@ def format_duration(seconds: float, locale: QLocale | None = None) -> str:
     return localize_digits(f"{hours:02d}:{minutes:02d}:{secs:02d}", locale)
 
 
+class Duration(QObject):
+    """The translation context "Duration": the words for hours, minutes and seconds.
+
+    Plural messages are written as ``self.tr(text, "", n)`` in a class named after their
+    context: lupdate 6.11 marks ``QCoreApplication.translate(context, text, "", n)`` as
+    numerus only when ``n`` is a number literal, and would drop the plural forms.
+    """
+
+    def hours(self, n: int) -> str:
+        return self.tr("%Ln hour(s)", "", n)
+
+    def minutes(self, n: int) -> str:
+        return self.tr("%Ln minute(s)", "", n)
+
+    def seconds(self, n: int) -> str:
+        return self.tr("%Ln second(s)", "", n)
+
+    def hours_and_minutes(self, hours: str, minutes: str) -> str:
+        return self.tr("%1 %2", "hours, then minutes").replace("%1", hours).replace("%2", minutes)
+
+
 def format_duration_words(seconds: float) -> str:
     """An elapsed time in words, for sentences and screen readers.
 
@@ -110,15 +131,12 @@ def format_duration_words(seconds: float) -> str:
     total = max(0, int(seconds))
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
+    words = Duration()
     if hours:
-        text = QCoreApplication.translate("Duration", "%Ln hour(s)", "", hours)
+        text = words.hours(hours)
         if minutes:
-            text = (
-                QCoreApplication.translate("Duration", "%1 %2", "hours, then minutes")
-                .replace("%1", text)
-                .replace("%2", QCoreApplication.translate("Duration", "%Ln minute(s)", "", minutes))
-            )
+            text = words.hours_and_minutes(text, words.minutes(minutes))
         return text
     if minutes:
-        return QCoreApplication.translate("Duration", "%Ln minute(s)", "", minutes)
-    return QCoreApplication.translate("Duration", "%Ln second(s)", "", secs)
+        return words.minutes(minutes)
+    return words.seconds(secs)
