@@ -97,7 +97,9 @@ class LocalDevices:
             )
         if kind is MediaKind.AUDIO:
             return MicrophoneSource(c.microphone, on_state=on_state)
-        return ScreenSource(c.screen_monitor, fps=c.screen_fps, on_state=on_state)
+        return ScreenSource(
+            c.screen_monitor, fps=c.screen_fps, display=c.screen_display, on_state=on_state
+        )
 
     def _make_track(self, kind: MediaKind, source: Source) -> MediaStreamTrack:
         if isinstance(source, CameraSource):

@@ -166,6 +166,9 @@ class MeetingSession:
             if not rejoin:
                 self._closed(Code.UNREACHABLE)
             return Status.CLOSED
+        except BaseException:  # e.g. cancelled: the user left while we were reconnecting
+            await signaling.close()
+            raise
         if isinstance(reply, p.JoinFailed):
             await signaling.close()
             self.retry_after = reply.retry_after

@@ -73,6 +73,7 @@ class MediaConfig:
     fps: int = 30
     screen_monitor: int = 1
     screen_fps: int = 10
+    screen_display: str | None = None  # X display to capture (None: $DISPLAY)
     pattern_label: str = "Liqaa"  # the name drawn on the test pattern
     voice_frequency: float = 220.0  # pitch of the synthetic voice
     # Microphone processing (app.media.processing); applied when the mic (re)starts.

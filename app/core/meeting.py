@@ -161,19 +161,29 @@ class Meeting:
             raise Refused(Code.ENDED)
         name = clean_name(name)
         digest = secret_digest(session_token)
-        ticket = self._take_ticket(rejoin_token, now) if rejoin_token else None
-        if device_key in self.banned_devices or digest in self.banned_sessions:
+        old_digest = secret_digest(rejoin_token) if rejoin_token else None
+        if (
+            device_key in self.banned_devices
+            or digest in self.banned_sessions
+            or old_digest in self.banned_sessions  # a removed session, on a new device key
+        ):
             raise Refused(Code.REMOVED)
+        ticket = self._take_ticket(old_digest, device_key, now) if old_digest else None
         if ticket is not None and (ticket.pid in self.banned_pids):
             raise Refused(Code.REMOVED)
 
         if as_host:
-            return JoinResult(participant=self._enter_as_host(name, device_key, digest, now))
-        if ticket is not None and ticket.device_key == device_key:
+            pid = ticket.pid if ticket is not None else None  # the host keeps its ID
+            return JoinResult(participant=self._enter_as_host(name, device_key, digest, now, pid))
+        if ticket is not None:
             role = Role.PARTICIPANT if ticket.role is Role.HOST else ticket.role
             participant = Participant(ticket.pid, ticket.name, role, device_key, now, digest)
             self.participants[participant.pid] = participant
             return JoinResult(participant=participant)
+        if old_digest is not None:
+            waiting = self._lobby_place(old_digest, device_key, digest)
+            if waiting is not None:
+                return JoinResult(waiting=waiting)
         if self.locked:
             raise Refused(Code.LOCKED)
         if len(self.participants) >= self.capacity:
@@ -190,19 +200,42 @@ class Meeting:
     def check_host_secret(self, host_secret: str) -> bool:
         return secret_matches(self.host_secret_digest, host_secret)
 
-    def _enter_as_host(self, name: str, device_key: str, digest: bytes, now: float) -> Participant:
+    def _enter_as_host(
+        self, name: str, device_key: str, digest: bytes, now: float, pid: str | None = None
+    ) -> Participant:
         for other in self.participants.values():
             if other.role is Role.HOST:
                 # The host came back (another device or a reconnect): the stand-in
                 # host returns to being a co-host.
                 other.role = Role.COHOST
-        participant = Participant(new_participant_id(), name, Role.HOST, device_key, now, digest)
+        participant = Participant(
+            pid or new_participant_id(), name, Role.HOST, device_key, now, digest
+        )
         self.participants[participant.pid] = participant
         return participant
 
-    def _take_ticket(self, token: str, now: float) -> _Ticket | None:
+    def _take_ticket(self, digest: bytes, device_key: str, now: float) -> _Ticket | None:
+        """The place of a participant coming back with its session token (only from
+        the same device key). A reconnect can beat the server noticing that the old
+        connection died: a participant still present with that token is taken over,
+        as if its old connection had dropped just now."""
         self._expire_tickets(now)
-        return self._tickets.pop(secret_digest(token), None)
+        present = next((x for x in self.participants.values() if x.session_digest == digest), None)
+        if present is not None and present.device_key == device_key:
+            self.disconnect(present.pid, now)
+        ticket = self._tickets.get(digest)
+        if ticket is None or ticket.device_key != device_key:
+            return None  # someone else's token does not use up the owner's ticket
+        del self._tickets[digest]
+        return ticket
+
+    def _lobby_place(self, digest: bytes, device_key: str, new_digest: bytes) -> Waiting | None:
+        """A waiting guest reconnecting with its session token keeps its place."""
+        waiting = next((w for w in self.lobby.values() if w.session_digest == digest), None)
+        if waiting is None or waiting.device_key != device_key:
+            return None
+        waiting.session_digest = new_digest
+        return waiting
 
     def _expire_tickets(self, now: float) -> None:
         for digest in [d for d, t in self._tickets.items() if t.expires < now]:
@@ -210,6 +243,7 @@ class Meeting:
 
     def disconnect(self, pid: str, now: float, *, left: bool = False) -> None:
         """A connection closed. ``left`` means the person chose to leave (no rejoin ticket)."""
+        self._expire_tickets(now)  # tickets never pile up, even if nobody comes back
         self.lobby.pop(pid, None)
         participant = self.participants.pop(pid, None)
         if participant is None:
@@ -398,6 +432,9 @@ class Meeting:
         target = self.participant(pid)
         if actor.pid == target.pid:
             raise Refused(Code.INVALID, "cannot report yourself")
+        if any(r.reporter_pid == actor.pid and r.target_pid == pid for r in self.reports):
+            # Once is enough: repeats would only grow the list and flood the hosts.
+            raise Refused(Code.INVALID, "already reported")
         entry = Report(
             actor.pid, actor.name, target.pid, target.name, reason.strip()[:MAX_REPORT_LENGTH], now
         )

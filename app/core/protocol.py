@@ -374,6 +374,9 @@ def _decode(decoder: msgspec.json.Decoder[_T], data: str | bytes) -> _T:
         raise ProtocolError(Code.MALFORMED, str(exc)) from None
     except msgspec.DecodeError as exc:
         raise ProtocolError(Code.MALFORMED, f"not a JSON message: {exc}") from None
+    except RecursionError:
+        # msgspec skips unknown fields recursively: 10,000 nested arrays overflow it.
+        raise ProtocolError(Code.MALFORMED, "nested too deeply") from None
 
 
 def decode_client(data: str | bytes) -> ClientMessage:

@@ -16,7 +16,6 @@ from typing import Any
 
 from aiortc import (
     MediaStreamTrack,
-    RTCConfiguration,
     RTCPeerConnection,
     RTCRtpCodecCapability,
     RTCRtpSender,
@@ -27,6 +26,7 @@ from aiortc.jitterbuffer import JitterBuffer
 
 from app.core.protocol import Sdp, TrackInfo
 from app.core.roles import MediaKind
+from app.rtc.configuration import rtc_configuration
 
 SendSignal = Callable[[Sdp], Awaitable[None]]
 RemoteTrackCallback = Callable[[RTCRtpTransceiver, MediaStreamTrack], None]
@@ -40,8 +40,7 @@ def preferred_codecs(kind: str) -> list[RTCRtpCodecCapability]:
 
 class MediaPeer:
     def __init__(self, send: SendSignal, on_remote_track: RemoteTrackCallback) -> None:
-        # No STUN: the relay is reached directly (see app.server.relay).
-        self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+        self.pc = RTCPeerConnection(rtc_configuration())
         self._send = send
         self._on_remote_track = on_remote_track
         self.senders: dict[MediaKind, RTCRtpTransceiver] = {}

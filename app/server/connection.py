@@ -23,6 +23,7 @@ from app.core import protocol as p
 from app.core.errors import Code, Refused
 from app.core.ids import new_secret
 from app.core.roles import MediaKind, Role
+from app.server.relay import BadSdp, NegotiationFailed
 
 if TYPE_CHECKING:
     from app.server.rooms import Room
@@ -140,6 +141,10 @@ class Connection:
     def _require(self, state: str) -> Room:
         if self.state != state or self.room is None or self.pid is None:
             raise Refused(Code.BAD_STATE, f"not allowed before joining ({self.state})")
+        if state == "joined" and self.pid not in self.room.meeting.participants:
+            # Removed, denied or sent back a moment ago, the connection not closed
+            # yet: its SDP must not open a new media session in the relay.
+            raise Refused(Code.BAD_STATE, "no longer in the meeting")
         return self.room
 
     async def _detach(self, *, left: bool) -> None:
@@ -200,6 +205,7 @@ class Connection:
             assert result.waiting is not None
             self.pid = result.waiting.pid
             self.state = "waiting"
+            await self._replace_stale_connection(room, self.pid)
             room.connections[self.pid] = self
             await self.send(p.InWaitingRoom(pid=self.pid, session_token=token))
             await room.notify_hosts(
@@ -230,6 +236,13 @@ class Connection:
                 await session.handle_offer(message.sdp, message.tracks)
             else:
                 await session.handle_answer(message.sdp)
+        except BadSdp as exc:
+            raise Refused(Code.MALFORMED, str(exc)) from None
+        except NegotiationFailed as exc:
+            # The sender's own media session is in an unknown state: start it over.
+            logger.warning("%s: SDP not applied, media session reset: %s", self.address, exc)
+            await room.relay.remove(self.pid)
+            raise Refused(Code.MALFORMED, "SDP not accepted; media session reset") from None
         except ValueError as exc:
             raise Refused(Code.BAD_STATE, str(exc)) from None
 
@@ -239,15 +252,22 @@ class Connection:
         session = room.relay.peers.get(self.pid)
         if session is None:
             raise Refused(Code.BAD_STATE, "no media session yet")
+        from aiortc.exceptions import InvalidStateError
         from aiortc.sdp import candidate_from_sdp
 
+        if message.sdp_mid is None and message.sdp_mline_index is None:
+            raise Refused(Code.MALFORMED, "an ICE candidate needs sdp_mid or sdp_mline_index")
         try:
+            # aiortc's parser asserts on short input: any failure here is bad input.
             candidate = candidate_from_sdp(message.candidate.removeprefix("candidate:"))
-        except (ValueError, IndexError):
+        except (ValueError, IndexError, AssertionError):
             raise Refused(Code.MALFORMED, "bad ICE candidate") from None
         candidate.sdpMid = message.sdp_mid
         candidate.sdpMLineIndex = message.sdp_mline_index
-        await session.pc.addIceCandidate(candidate)
+        try:
+            await session.pc.addIceCandidate(candidate)
+        except (ValueError, InvalidStateError) as exc:
+            raise Refused(Code.BAD_STATE, f"ICE candidate not accepted: {exc}") from None
 
     # ---------------------------------------------------------- own actions
 

@@ -94,7 +94,15 @@ class MarkerJitterBuffer(JitterBuffer):
         return None
 
     def _backlog(self) -> int:
-        return sum(packet is not None for packet in self._packets)
+        """Packets waiting behind a hole (0 while a frame is merely still arriving)."""
+        assert self._origin is not None
+        waiting, hole = 0, False
+        for count in range(self.capacity):
+            if self._packets[(self._origin + count) % self._capacity] is None:
+                hole = True
+            elif hole:
+                waiting += 1
+        return waiting
 
     def _skip_gap(self) -> None:
         """Drop the incomplete frame around the gap; keep the frames after it."""

@@ -26,7 +26,6 @@ from typing import Any
 import av
 from aiortc import (
     MediaStreamTrack,
-    RTCConfiguration,
     RTCPeerConnection,
     RTCRtpCodecCapability,
     RTCRtpReceiver,
@@ -34,10 +33,12 @@ from aiortc import (
     RTCRtpTransceiver,
     RTCSessionDescription,
 )
+from aiortc import sdp as aiortc_sdp
 from aiortc.mediastreams import MediaStreamError
 
 from app.core.protocol import Sdp, TrackInfo
 from app.core.roles import MediaKind
+from app.rtc.configuration import rtc_configuration
 from app.server import passthrough
 
 logger = logging.getLogger(__name__)
@@ -70,10 +71,50 @@ def video_codecs(kind: str) -> list[RTCRtpCodecCapability]:
     return [c for c in capabilities.codecs if c.mimeType.lower() in ("video/vp8", "video/rtx")]
 
 
-def rtc_configuration() -> RTCConfiguration:
-    # No STUN: aiortc's default asks a public server, and Liqaa's relay is reached
-    # directly (LAN, or a server with a public address).
-    return RTCConfiguration(iceServers=[])
+DIRECTIONS = ("sendrecv", "sendonly", "recvonly", "inactive")
+
+
+class BadSdp(ValueError):
+    """SDP from a participant that the relay will not apply."""
+
+
+class NegotiationFailed(Exception):
+    """aiortc could not apply a participant's SDP; its media session is unusable."""
+
+
+def check_sdp(text: str) -> None:
+    """Refuse SDP that aiortc would choke on or be left half-configured by.
+
+    aiortc is written for trusted peers: on malformed input it raises anything from
+    KeyError to AttributeError, and some inputs (two sections with the same mid)
+    leave it with a transceiver that has no transport, crashing a background task
+    later. A participant's SDP is hostile input, so the shape is checked first.
+    """
+    try:
+        description = aiortc_sdp.SessionDescription.parse(text)
+    except Exception as exc:
+        raise BadSdp(f"unreadable SDP ({type(exc).__name__})") from None
+    mids: set[str] = set()
+    for media in description.media:
+        mid = media.rtp.muxId
+        if media.kind not in ("audio", "video"):
+            raise BadSdp("only audio and video media sections")
+        if not mid or mid in mids:
+            raise BadSdp("each media section needs its own mid")
+        mids.add(mid)
+        if media.direction not in DIRECTIONS:
+            raise BadSdp("bad or missing direction")
+        if media.ice is None or not media.ice.usernameFragment or not media.ice.password:
+            raise BadSdp("ICE credentials missing")
+        if media.dtls is None or not media.dtls.fingerprints:
+            raise BadSdp("DTLS fingerprint missing")
+        if not media.rtcp_mux:
+            raise BadSdp("RTCP mux is required")
+        if not media.rtp.codecs:
+            raise BadSdp("no codecs")
+    for group in description.group:
+        if any(str(item) not in mids for item in group.items):
+            raise BadSdp("a group names an unknown mid")
 
 
 class Publication:
@@ -246,12 +287,16 @@ class PeerSession:
         """The participant's offer: its sending m-lines, labelled by media kind."""
         if self._negotiating or self.pc.signalingState != "stable":
             raise ValueError("an offer is already being negotiated")
+        check_sdp(sdp)
         self._client_kinds = {mid: info.kind for mid, info in tracks.items()}
-        await self.pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="offer"))
-        for transceiver in self.pc.getTransceivers():
-            if transceiver.mid in self._client_kinds:
-                transceiver.direction = "recvonly"
-        await self.pc.setLocalDescription(await self.pc.createAnswer())
+        try:
+            await self.pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="offer"))
+            for transceiver in self.pc.getTransceivers():
+                if transceiver.mid in self._client_kinds:
+                    transceiver.direction = "recvonly"
+            await self.pc.setLocalDescription(await self.pc.createAnswer())
+        except Exception as exc:  # e.g. no codec in common: the pc may be half set up
+            raise NegotiationFailed(f"{type(exc).__name__}: {exc}") from exc
         await self._send(Sdp(sdp_type="answer", sdp=self.pc.localDescription.sdp))
         if not self._ready:
             self._ready = True
@@ -335,9 +380,13 @@ class PeerSession:
 
     async def _offer(self) -> None:
         self._dirty = False
+        if self.closed:  # closed after this was scheduled (left, removed, meeting ended)
+            return
         try:
             await self.pc.setLocalDescription(await self.pc.createOffer())
         except Exception:
+            if self.closed:
+                return
             logger.exception("participant %s: could not create an offer", self.pid)
             self._negotiating = False
             return
@@ -356,9 +405,13 @@ class PeerSession:
     async def handle_answer(self, sdp: str) -> None:
         if not self._negotiating:
             raise ValueError("no offer is waiting for an answer")
+        check_sdp(sdp)  # refused before it touches the pc: the offer still waits
+        try:
+            await self.pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="answer"))
+        except Exception as exc:
+            raise NegotiationFailed(f"{type(exc).__name__}: {exc}") from exc
         if self._offer_timeout is not None:
             self._offer_timeout.cancel()
-        await self.pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="answer"))
         self._negotiating = False
         if self._dirty:
             self.request_negotiation()

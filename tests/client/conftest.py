@@ -6,8 +6,9 @@ import pytest
 
 from app.server.embedded import EmbeddedServer, start_embedded_server
 from tests.fixtures.pulse import pulse_server
+from tests.fixtures.xvfb import xvfb_display
 
-__all__ = ["pulse_server", "server"]
+__all__ = ["pulse_server", "server", "xvfb_display"]
 
 
 @pytest.fixture(scope="module")

@@ -22,8 +22,10 @@ from app.core.roles import MediaKind
 from app.media.pattern import read_counter
 from app.server.embedded import EmbeddedServer
 from tests.client.recorder import Recorder
+from tests.fixtures.xvfb import paint_screen
 
 ORANGE = (240, 140, 20)
+PURPLE = (130, 40, 200)
 
 
 @pytest.fixture(scope="module")
@@ -241,3 +243,29 @@ async def test_reconnects_after_the_connection_drops(
     await host.recorder.wait_for(
         lambda: [x.pid for x in host.recorder.view.participants].count(old_pid) == 1
     )
+
+
+async def test_screen_share_reaches_others_and_stops(
+    server: EmbeddedServer, parties: list[Party], xvfb_display: str
+) -> None:
+    paint_screen(xvfb_display, PURPLE)
+    host, guest, _ = await host_and_guest(
+        server, parties, pattern("Guest", screen_display=xvfb_display)
+    )
+    await guest.session.set_media(MediaKind.SCREEN, True)
+    g = guest_pid(host)
+    tile = TileKey(g, MediaKind.SCREEN)
+    await host.recorder.wait_for(lambda: host.recorder.frames[tile] > 3, timeout=20)
+    image = host.recorder.last_image[tile]
+    assert image.shape[1] <= 1920  # full screens are scaled to at most 1920 wide
+    centre = np.median(image[image.shape[0] // 4 : -image.shape[0] // 4].reshape(-1, 3), axis=0)
+    assert np.allclose(centre, PURPLE, atol=30), centre
+    assert guest.recorder.frames[TileKey(SELF, MediaKind.SCREEN)] > 0  # own preview
+    await host.recorder.wait_for(
+        lambda: any(x.pid == g and x.screen_on for x in host.recorder.view.participants)
+    )
+    await guest.session.set_media(MediaKind.SCREEN, False)
+    await host.recorder.wait_for(
+        lambda: not any(x.pid == g and x.screen_on for x in host.recorder.view.participants)
+    )
+    assert not guest.session.devices.running(MediaKind.SCREEN)

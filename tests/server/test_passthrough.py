@@ -102,6 +102,14 @@ def test_a_lost_packet_does_not_hold_video_back_for_long() -> None:
     assert filled is not None and filled.data == b"ab" and again.skipped_gaps == 0
 
 
+def test_a_large_frame_still_arriving_is_not_a_gap() -> None:
+    buffer = passthrough.MarkerJitterBuffer(capacity=512, is_video=True, max_backlog=8)
+    # A 100-packet keyframe (a shared screen) arrives in order: nothing is skipped.
+    frames = [buffer.add(_packet(seq, 500, seq == 100, b"k"))[1] for seq in range(1, 101)]
+    assert frames[:-1] == [None] * 99 and frames[-1] is not None
+    assert len(frames[-1].data) == 100 and buffer.skipped_gaps == 0
+
+
 def test_lost_audio_is_skipped_at_once() -> None:
     buffer = passthrough.MarkerJitterBuffer(capacity=16)
     assert buffer.add(_packet(1, 960, True, b"1"))[1] is not None

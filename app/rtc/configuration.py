@@ -1,0 +1,18 @@
+"""The peer-connection configuration the relay and the clients share."""
+
+from __future__ import annotations
+
+from aiortc import RTCBundlePolicy, RTCConfiguration
+
+
+def rtc_configuration() -> RTCConfiguration:
+    """Shared by the relay and the clients.
+
+    No STUN: aiortc's default asks a public server, and Liqaa's relay is reached
+    directly (LAN, or a server with a public address). MAX_BUNDLE: with aiortc's
+    default (balanced) a second transceiver of a kind shares the first one's
+    transport from birth, BUNDLE negotiation then skips it as already bundled, and
+    it is left on a transport that gets discarded: the screen share (the second
+    video m-line) never started sending.
+    """
+    return RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
