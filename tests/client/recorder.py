@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
@@ -13,6 +12,7 @@ import numpy as np
 from app.client.state import LocalMedia, Status, TileKey
 from app.core import protocol as p
 from app.core.errors import Code
+from tests.waiting import wait_until
 
 
 class Recorder:
@@ -75,16 +75,4 @@ class Recorder:
         return self.statuses[-1][0] if self.statuses else None
 
     async def wait_for(self, predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
-        deadline = time.monotonic() + timeout
-        while True:
-            result = predicate()
-            if result:
-                return result
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise AssertionError(f"{self.name}: condition not met within {timeout}s")
-            self.changed.clear()
-            try:
-                await asyncio.wait_for(self.changed.wait(), min(remaining, 0.1))
-            except TimeoutError:
-                pass
+        return await wait_until(predicate, self.changed, timeout, self.name)

@@ -21,6 +21,7 @@ from app.core.devicekey import DeviceKey
 from app.core.roles import MediaKind
 from app.rtc.peer import MediaPeer
 from app.rtc.signaling import ConnectionClosed, SignalingClient
+from tests.waiting import wait_until
 
 VIDEO_SIZE = (320, 240)
 
@@ -166,19 +167,7 @@ class Guest:
             self._changed.set()
 
     async def wait_for(self, predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
-        deadline = time.monotonic() + timeout
-        while True:
-            result = predicate()
-            if result:
-                return result
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise AssertionError(f"{self.name}: condition not met within {timeout}s")
-            self._changed.clear()
-            try:
-                await asyncio.wait_for(self._changed.wait(), min(remaining, 0.1))
-            except TimeoutError:
-                pass
+        return await wait_until(predicate, self._changed, timeout, self.name)
 
     def errors(self) -> list[p.Error]:
         return [e for e in self.events if isinstance(e, p.Error)]
