@@ -50,7 +50,7 @@ from app.core.roles import MediaKind
 from app.media.camera import CameraSource
 from app.media.mixer import AudioMixer
 from app.media.tracks import CameraTrack, audio_frame_to_samples, audio_resampler
-from app.rtc.peer import preferred_codecs
+from app.rtc.configuration import preferred_codecs
 from app.server import passthrough
 from bench.probes import CaptureLog, ClickClock, ClickDetector, ClickTrack, VideoLog
 from bench.stats import CpuMeter

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiortc import RTCBundlePolicy, RTCConfiguration
+from aiortc import RTCBundlePolicy, RTCConfiguration, RTCRtpCodecCapability, RTCRtpSender
 
 
 def rtc_configuration() -> RTCConfiguration:
@@ -16,3 +16,10 @@ def rtc_configuration() -> RTCConfiguration:
     video m-line) never started sending.
     """
     return RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
+
+
+def preferred_codecs(kind: str) -> list[RTCRtpCodecCapability]:
+    """Opus for audio, VP8 (with RTX) for video: one codec per meeting, so the relay
+    forwards each frame to every subscriber as is."""
+    wanted = ("audio/opus",) if kind == "audio" else ("video/vp8", "video/rtx")
+    return [c for c in RTCRtpSender.getCapabilities(kind).codecs if c.mimeType.lower() in wanted]

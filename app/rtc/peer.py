@@ -17,8 +17,6 @@ from typing import Any
 from aiortc import (
     MediaStreamTrack,
     RTCPeerConnection,
-    RTCRtpCodecCapability,
-    RTCRtpSender,
     RTCRtpTransceiver,
     RTCSessionDescription,
 )
@@ -26,16 +24,10 @@ from aiortc.jitterbuffer import JitterBuffer
 
 from app.core.protocol import Sdp, TrackInfo
 from app.core.roles import MediaKind
-from app.rtc.configuration import rtc_configuration
+from app.rtc.configuration import preferred_codecs, rtc_configuration
 
 SendSignal = Callable[[Sdp], Awaitable[None]]
 RemoteTrackCallback = Callable[[RTCRtpTransceiver, MediaStreamTrack], None]
-
-
-def preferred_codecs(kind: str) -> list[RTCRtpCodecCapability]:
-    """Opus for audio, VP8 (with RTX) for video: the relay forwards one codec as is."""
-    wanted = ("audio/opus",) if kind == "audio" else ("video/vp8", "video/rtx")
-    return [c for c in RTCRtpSender.getCapabilities(kind).codecs if c.mimeType.lower() in wanted]
 
 
 class MediaPeer:

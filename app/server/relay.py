@@ -27,9 +27,7 @@ import av
 from aiortc import (
     MediaStreamTrack,
     RTCPeerConnection,
-    RTCRtpCodecCapability,
     RTCRtpReceiver,
-    RTCRtpSender,
     RTCRtpTransceiver,
     RTCSessionDescription,
 )
@@ -38,7 +36,7 @@ from aiortc.mediastreams import MediaStreamError
 
 from app.core.protocol import Sdp, TrackInfo
 from app.core.roles import MediaKind
-from app.rtc.configuration import rtc_configuration
+from app.rtc.configuration import preferred_codecs, rtc_configuration
 from app.server import passthrough
 
 logger = logging.getLogger(__name__)
@@ -61,14 +59,6 @@ def spawn(coro: Coroutine[Any, Any, Any]) -> asyncio.Future[Any]:
     _background.add(task)
     task.add_done_callback(_background.discard)
     return task
-
-
-def video_codecs(kind: str) -> list[RTCRtpCodecCapability]:
-    """One video codec per meeting (VP8) so a frame goes to every subscriber as is."""
-    capabilities = RTCRtpSender.getCapabilities(kind)
-    if kind == "audio":
-        return [c for c in capabilities.codecs if c.mimeType.lower() == "audio/opus"]
-    return [c for c in capabilities.codecs if c.mimeType.lower() in ("video/vp8", "video/rtx")]
 
 
 DIRECTIONS = ("sendrecv", "sendonly", "recvonly", "inactive")
@@ -342,7 +332,7 @@ class PeerSession:
     def _new_slot(self, kind: str) -> RTCRtpTransceiver:
         track = RelayTrack(kind)
         transceiver = self.pc.addTransceiver(track, direction="sendonly")
-        transceiver.setCodecPreferences(video_codecs(kind))
+        transceiver.setCodecPreferences(preferred_codecs(kind))
         # aiortc's pack path ignores keyframe requests; pass them to the publisher.
         transceiver.sender._send_keyframe = track.request_keyframe  # type: ignore[method-assign]
         self._tracks[transceiver] = track

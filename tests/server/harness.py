@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import fractions
-import math
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -19,6 +18,7 @@ from aiortc.mediastreams import MediaStreamError
 from app.core import protocol as p
 from app.core.devicekey import DeviceKey
 from app.core.roles import MediaKind
+from app.media.synthetic import SyntheticVoiceTrack
 from app.rtc.peer import MediaPeer
 from app.rtc.signaling import ConnectionClosed, SignalingClient
 from tests.waiting import wait_until
@@ -49,33 +49,6 @@ class ColourTrack(MediaStreamTrack):
         frame = av.VideoFrame.from_ndarray(self.image, format="rgb24")
         frame.pts = self._count * 3000
         frame.time_base = fractions.Fraction(1, 90000)
-        return frame
-
-
-class ToneTrack(MediaStreamTrack):
-    """A sine tone, 48 kHz mono, 20 ms frames in real time."""
-
-    kind = "audio"
-
-    def __init__(self, frequency: float = 440.0) -> None:
-        super().__init__()
-        self.frequency = frequency
-        self._start: float | None = None
-        self._samples = 0
-
-    async def recv(self) -> av.AudioFrame:
-        if self._start is None:
-            self._start = time.monotonic()
-        wait = self._start + self._samples / 48000 - time.monotonic()
-        if wait > 0:
-            await asyncio.sleep(wait)
-        t = (np.arange(960) + self._samples) / 48000
-        samples = (0.3 * 32767 * np.sin(2 * math.pi * self.frequency * t)).astype(np.int16)
-        frame = av.AudioFrame.from_ndarray(samples.reshape(1, -1), format="s16", layout="mono")
-        frame.sample_rate = 48000
-        frame.pts = self._samples
-        frame.time_base = fractions.Fraction(1, 48000)
-        self._samples += 960
         return frame
 
 
@@ -186,7 +159,9 @@ class Guest:
             self.peer.set_track(MediaKind.VIDEO, ColourTrack(rgb))
             await self.send(p.SetMedia(kind=MediaKind.VIDEO, on=True))
         if tone is not None:
-            self.peer.set_track(MediaKind.AUDIO, ToneTrack(tone))
+            self.peer.set_track(
+                MediaKind.AUDIO, SyntheticVoiceTrack(tone, amplitude=0.3, talk_fraction=1.0)
+            )
             await self.send(p.SetMedia(kind=MediaKind.AUDIO, on=True))
         await self.peer.start()
 
