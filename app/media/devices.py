@@ -8,9 +8,12 @@ empty list or None instead.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, Literal
+
+from .audioformat import FRAME_SAMPLES, SAMPLE_RATE, stream_formats
 
 logger = logging.getLogger(__name__)
 
@@ -172,3 +175,47 @@ def rescan_devices() -> bool:
         logger.warning("cannot rescan sound devices: %s", exc)
         return False
     return True
+
+
+def open_stream(
+    kind: Kind,
+    device: AudioDevice,
+    preferred_rate: int,
+    callback: Callable[..., None],
+    finished: Callable[[], None],
+    prepare: Callable[[int], None],
+) -> Any:
+    """Open and start an int16 PortAudio stream of 20 ms blocks on ``device``.
+
+    Tries ``preferred_rate`` first, then the device's own rate and channel counts
+    (``stream_formats``). ``prepare(rate)`` runs before the stream starts, so the
+    caller's rate converter is ready when the first callback arrives.
+    """
+    sd = portaudio()
+    assert sd is not None
+    stream_class = sd.InputStream if kind == "input" else sd.OutputStream
+    formats = stream_formats(preferred_rate, device.default_samplerate, _channels(device, kind))
+    last_error: Exception | None = None
+    for rate, channels in formats:
+        try:
+            stream = stream_class(
+                device=device.index,
+                samplerate=rate,
+                channels=channels,
+                dtype="int16",
+                blocksize=FRAME_SAMPLES * rate // SAMPLE_RATE,
+                latency="low",
+                callback=callback,
+                finished_callback=finished,
+            )
+        except Exception as exc:
+            last_error = exc
+            continue
+        prepare(rate)
+        try:
+            stream.start()
+        except Exception:
+            stream.close()
+            raise
+        return stream
+    raise RuntimeError(str(last_error) if last_error else "no usable format")

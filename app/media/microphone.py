@@ -25,10 +25,9 @@ from .audioformat import (
     SILENCE_DBFS,
     RateConverter,
     level_dbfs,
-    stream_formats,
     to_mono_int16,
 )
-from .devices import AudioDevice, portaudio, portaudio_error, resolve_device
+from .devices import AudioDevice, open_stream, portaudio, portaudio_error, resolve_device
 from .state import SourceState, StateCallback, StateCell
 
 logger = logging.getLogger(__name__)
@@ -127,36 +126,19 @@ class MicrophoneSource:
             self._state.set(SourceState.LIVE)
 
     def _open(self, device: AudioDevice) -> Any:
-        sd = portaudio()
-        assert sd is not None
-        preferred = self._device_rate or SAMPLE_RATE
-        formats = stream_formats(preferred, device.default_samplerate, device.max_input_channels)
-        last_error: Exception | None = None
-        for rate, channels in formats:
-            try:
-                stream = sd.InputStream(
-                    device=device.index,
-                    samplerate=rate,
-                    channels=channels,
-                    dtype="int16",
-                    blocksize=FRAME_SAMPLES * rate // SAMPLE_RATE,
-                    latency="low",
-                    callback=self._callback,
-                    finished_callback=self._finished,
-                )
-            except Exception as exc:
-                last_error = exc
-                continue
-            self._converter = RateConverter(rate, SAMPLE_RATE) if rate != SAMPLE_RATE else None
-            self._stream_rate = rate
-            self._pending = np.zeros(0, dtype=np.int16)
-            try:
-                stream.start()
-            except Exception:
-                stream.close()
-                raise
-            return stream
-        raise RuntimeError(str(last_error) if last_error else "no usable format")
+        return open_stream(
+            "input",
+            device,
+            self._device_rate or SAMPLE_RATE,
+            self._callback,
+            self._finished,
+            self._prepare,
+        )
+
+    def _prepare(self, rate: int) -> None:
+        self._converter = RateConverter(rate, SAMPLE_RATE) if rate != SAMPLE_RATE else None
+        self._stream_rate = rate
+        self._pending = np.zeros(0, dtype=np.int16)
 
     def stop(self) -> None:
         with self._control:

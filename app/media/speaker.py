@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from .audioformat import FRAME_SAMPLES, SAMPLE_RATE, RateConverter, stream_formats
-from .devices import AudioDevice, portaudio, portaudio_error, resolve_device
+from .audioformat import SAMPLE_RATE, RateConverter
+from .devices import AudioDevice, open_stream, portaudio, portaudio_error, resolve_device
 from .mixer import AudioMixer
 from .state import SourceState, StateCallback, StateCell
 
@@ -98,36 +98,19 @@ class SpeakerSink:
             self._state.set(SourceState.LIVE)
 
     def _open(self, device: AudioDevice) -> Any:
-        sd = portaudio()
-        assert sd is not None
-        preferred = self._device_rate or SAMPLE_RATE
-        formats = stream_formats(preferred, device.default_samplerate, device.max_output_channels)
-        last_error: Exception | None = None
-        for rate, channels in formats:
-            try:
-                stream = sd.OutputStream(
-                    device=device.index,
-                    samplerate=rate,
-                    channels=channels,
-                    dtype="int16",
-                    blocksize=FRAME_SAMPLES * rate // SAMPLE_RATE,
-                    latency="low",
-                    callback=self._callback,
-                    finished_callback=self._finished,
-                )
-            except Exception as exc:
-                last_error = exc
-                continue
-            self._converter = RateConverter(SAMPLE_RATE, rate) if rate != SAMPLE_RATE else None
-            self._stream_rate = rate
-            self._fifo = np.zeros(0, dtype=np.int16)
-            try:
-                stream.start()
-            except Exception:
-                stream.close()
-                raise
-            return stream
-        raise RuntimeError(str(last_error) if last_error else "no usable format")
+        return open_stream(
+            "output",
+            device,
+            self._device_rate or SAMPLE_RATE,
+            self._callback,
+            self._finished,
+            self._prepare,
+        )
+
+    def _prepare(self, rate: int) -> None:
+        self._converter = RateConverter(SAMPLE_RATE, rate) if rate != SAMPLE_RATE else None
+        self._stream_rate = rate
+        self._fifo = np.zeros(0, dtype=np.int16)
 
     def stop(self) -> None:
         with self._control:
