@@ -24,6 +24,8 @@ from typing import Any, Final
 
 import platformdirs
 
+from app.media.processing import NOISE_SUPPRESSION_LEVELS
+
 __all__ = [
     "APP_NAME",
     "CAMERA_PATTERN",
@@ -70,6 +72,13 @@ class Settings:
     speaker: str | None = None
     #: The last server address the user joined or hosted on (host:port); "" = none.
     last_server_address: str = ""
+    #: Microphone processing (``app.media.processing``): all on by default, as in
+    #: every meeting app; a studio microphone or headphones may want them off.
+    echo_cancellation: bool = True
+    noise_suppression: bool = True
+    #: One of ``NOISE_SUPPRESSION_LEVELS``.
+    noise_suppression_level: str = "high"
+    auto_gain: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"version": SETTINGS_VERSION}
@@ -127,6 +136,14 @@ def _is_str(value: object) -> bool:
     return isinstance(value, str)
 
 
+def _is_bool(value: object) -> bool:
+    return isinstance(value, bool)
+
+
+def _is_noise_level(value: object) -> bool:
+    return value in NOISE_SUPPRESSION_LEVELS
+
+
 _VALIDATORS: Final[dict[str, Callable[[object], bool]]] = {
     "language": _is_language,
     "arabic_indic_digits": _is_optional_bool,
@@ -135,6 +152,10 @@ _VALIDATORS: Final[dict[str, Callable[[object], bool]]] = {
     "microphone": _is_optional_str,
     "speaker": _is_optional_str,
     "last_server_address": _is_str,
+    "echo_cancellation": _is_bool,
+    "noise_suppression": _is_bool,
+    "noise_suppression_level": _is_noise_level,
+    "auto_gain": _is_bool,
 }
 
 

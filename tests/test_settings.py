@@ -56,6 +56,10 @@ def test_round_trip(config: Path) -> None:
         microphone="Built-in Audio Analog Stereo",
         speaker="HDMI / DisplayPort",
         last_server_address="meet.example.org:8443",
+        echo_cancellation=False,
+        noise_suppression=True,
+        noise_suppression_level="very_high",
+        auto_gain=False,
     )
     assert save_settings(original) is True
     assert load_settings() == original
@@ -123,15 +127,21 @@ def test_unknown_keys_ignored_and_bad_values_replaced(
                 "display_name": "Omar",
                 "speaker": None,
                 "last_server_address": "10.0.0.5:8443",
+                "echo_cancellation": "off",  # not a bool
+                "noise_suppression_level": "extreme",  # not a level
+                "auto_gain": False,
             }
         ),
         encoding="utf-8",
     )
     with caplog.at_level(logging.WARNING, logger="app.settings"):
         loaded = load_settings()
-    assert loaded == Settings(display_name="Omar", last_server_address="10.0.0.5:8443")
+    assert loaded == Settings(
+        display_name="Omar", last_server_address="10.0.0.5:8443", auto_gain=False
+    )
     warned = " ".join(r.getMessage() for r in caplog.records)
-    for field in ("language", "arabic_indic_digits", "camera", "microphone"):
+    fields = ("language", "arabic_indic_digits", "camera", "microphone", "echo_cancellation")
+    for field in (*fields, "noise_suppression_level"):
         assert field in warned
     assert "future_option" not in warned
 

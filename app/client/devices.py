@@ -33,6 +33,7 @@ from app.media.tracks import (
     MicrophoneTrack,
     ScreenTrack,
     audio_frame_to_samples,
+    audio_pts,
     audio_resampler,
 )
 
@@ -168,7 +169,7 @@ class LocalDevices:
         if resampler is None:
             resampler = self._resamplers[pid] = audio_resampler()
         samples = audio_frame_to_samples(frame, resampler)
-        self.mixer.push(pid, samples)
+        self.mixer.push(pid, samples, audio_pts(frame))
         if self._speaker is None:
             self._speaker = SpeakerSink(
                 self.mixer, self.config.speaker, on_state=self._state_changed

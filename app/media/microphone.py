@@ -15,6 +15,7 @@ import collections
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -73,6 +74,8 @@ class MicrophoneSource:
         self._event: asyncio.Event | None = None
         #: Frames dropped because nobody read them in time (diagnostics).
         self.dropped_frames = 0
+        # Recorders (``add_tap``); replaced, never mutated, so the callback reads it lock-free.
+        self._taps: tuple[Callable[[np.ndarray], None], ...] = ()
 
     @property
     def state(self) -> SourceState:
@@ -96,6 +99,16 @@ class MicrophoneSource:
     def level_dbfs(self) -> float:
         """RMS level of the latest 20 ms in dBFS, for the UI's input meter."""
         return self._level if self.state is SourceState.LIVE else SILENCE_DBFS
+
+    def add_tap(self, tap: Callable[[np.ndarray], None]) -> None:
+        """Also hand every captured 20 ms frame to ``tap`` (a recorder, e.g. the
+        microphone test). It runs on PortAudio's thread and must only copy."""
+        with self._control:
+            self._taps = (*self._taps, tap)
+
+    def remove_tap(self, tap: Callable[[np.ndarray], None]) -> None:
+        with self._control:
+            self._taps = tuple(t for t in self._taps if t != tap)
 
     def start(self) -> None:
         with self._control:
@@ -170,6 +183,8 @@ class MicrophoneSource:
                 self.dropped_frames += 1
             self._frames.append(frame)  # deque with maxlen: drops the oldest
             self._level = level_dbfs(frame)
+            for tap in self._taps:
+                tap(frame)
             produced = True
         self._pending = pending.copy() if len(pending) else np.zeros(0, dtype=np.int16)
         if produced:

@@ -9,20 +9,28 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
 from .audioformat import SAMPLE_RATE, RateConverter
 from .devices import AudioDevice, open_stream, portaudio, portaudio_error, resolve_device
-from .mixer import AudioMixer
 from .state import SourceState, StateCallback, StateCell
 
 logger = logging.getLogger(__name__)
 
 
+class PlaybackSource(Protocol):
+    """What a speaker plays: an ``AudioMixer``, or a ``Clip``."""
+
+    def read(self, n: int = ...) -> np.ndarray:
+        """The next ``n`` 48 kHz mono int16 samples (silence when there is nothing)."""
+        ...
+
+
 class SpeakerSink:
-    """Plays ``mixer`` on an output device (index, name or None for the default).
+    """Plays ``mixer`` (an ``AudioMixer`` or any ``PlaybackSource``) on an output
+    device (index, name or None for the default).
 
     With no usable device the state is ``unavailable`` with a reason in ``error``,
     and nothing raises; the mixer keeps working (nothing drains it, and its
@@ -34,7 +42,7 @@ class SpeakerSink:
 
     def __init__(
         self,
-        mixer: AudioMixer,
+        mixer: PlaybackSource,
         device: int | str | None = None,
         *,
         on_state: StateCallback | None = None,

@@ -194,6 +194,13 @@ def audio_frame_to_samples(frame: av.AudioFrame, resampler: av.AudioResampler) -
     return np.concatenate(parts).astype(np.int16, copy=False)
 
 
+def audio_pts(frame: av.AudioFrame) -> int | None:
+    """The frame's timestamp in 48 kHz samples (aiortc: the RTP timestamp), if it has one."""
+    if frame.pts is None or frame.time_base != AUDIO_TIME_BASE:
+        return None
+    return int(frame.pts)
+
+
 async def feed_mixer(track: MediaStreamTrack, mixer: AudioMixer, participant: str) -> None:
     """Push a remote audio track into ``mixer`` until it ends or the task is cancelled.
 
@@ -207,6 +214,6 @@ async def feed_mixer(track: MediaStreamTrack, mixer: AudioMixer, participant: st
             except MediaStreamError:
                 return
             if isinstance(frame, av.AudioFrame):
-                mixer.push(participant, audio_frame_to_samples(frame, resampler))
+                mixer.push(participant, audio_frame_to_samples(frame, resampler), audio_pts(frame))
     finally:
         mixer.remove(participant)

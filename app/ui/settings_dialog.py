@@ -1,5 +1,7 @@
-"""Settings: camera (with a live preview), microphone (with a level meter), speaker,
-display name, language and digits. Stored with ``app.settings``.
+"""Settings: camera (with a live preview), microphone (with a level meter and a
+record-and-play-back test), speaker (with a test sound), voice processing (echo
+cancellation, noise suppression and its level, automatic gain), display name,
+language and digits. Stored with ``app.settings``.
 
 Nothing here may freeze the window: device lists are gathered on a worker thread,
 the camera captures on its own thread (the preview shows its latest frame from a
@@ -18,6 +20,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -26,6 +29,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -42,6 +46,8 @@ from app.i18n import (
 from app.media.camera import CameraInfo, CameraSource, list_cameras
 from app.media.devices import AudioDevice, list_input_devices, list_output_devices
 from app.media.microphone import MicrophoneSource
+from app.media.processing import NOISE_SUPPRESSION_LEVELS, ProcessingConfig
+from app.media.soundcheck import RECORD_SECONDS, Outcome, Phase, SoundCheck
 from app.media.state import SourceState
 from app.settings import CAMERA_PATTERN, Settings, save_settings
 from app.ui.level_meter import LevelMeter
@@ -139,12 +145,56 @@ class SettingsDialog(QDialog):
         self.speaker_label.setBuddy(self.speaker_combo)
         self.speaker_status = QLabel()
         self.speaker_status.setObjectName("speakerState")
+        # Test microphone / test speaker, one at a time (a SoundCheck, polled by a timer).
+        self.sound_check = SoundCheck()
+        self.record_seconds = RECORD_SECONDS
+        self._check_kind = ""  # "speaker" or "microphone": the test last started
+        self.microphone_test_button = QPushButton()
+        self.microphone_test_button.setObjectName("microphoneTestButton")
+        self.microphone_test_button.clicked.connect(self._microphone_test_clicked)
+        self.speaker_test_button = QPushButton()
+        self.speaker_test_button.setObjectName("speakerTestButton")
+        self.speaker_test_button.clicked.connect(self._speaker_test_clicked)
+        self.sound_check_status = QLabel()
+        self.sound_check_status.setObjectName("soundCheckState")
+        self.sound_check_status.setWordWrap(True)
         audio_form = QFormLayout(self.audio_box)
         audio_form.addRow(self.microphone_label, self.microphone_combo)
         audio_form.addRow("", self.meter)
         audio_form.addRow("", self.microphone_status)
+        audio_form.addRow("", self.microphone_test_button)
         audio_form.addRow(self.speaker_label, self.speaker_combo)
         audio_form.addRow("", self.speaker_status)
+        audio_form.addRow("", self.speaker_test_button)
+        audio_form.addRow("", self.sound_check_status)
+
+        # -------------------------------------------------------------- voice processing
+        self.processing_box = QGroupBox()
+        self.echo_check = QCheckBox()
+        self.echo_check.setObjectName("echoCancellationCheck")
+        self.echo_check.setChecked(settings.echo_cancellation)
+        self.noise_check = QCheckBox()
+        self.noise_check.setObjectName("noiseSuppressionCheck")
+        self.noise_check.setChecked(settings.noise_suppression)
+        self.noise_level_label = QLabel()
+        self.noise_level_combo = QComboBox()
+        self.noise_level_combo.setObjectName("noiseSuppressionLevelCombo")
+        self.noise_level_label.setBuddy(self.noise_level_combo)
+        for level in NOISE_SUPPRESSION_LEVELS:
+            self.noise_level_combo.addItem("", level)
+        self.noise_level_combo.setCurrentIndex(
+            max(0, self.noise_level_combo.findData(settings.noise_suppression_level))
+        )
+        self.noise_check.toggled.connect(self.noise_level_combo.setEnabled)
+        self.noise_level_combo.setEnabled(settings.noise_suppression)
+        self.gain_check = QCheckBox()
+        self.gain_check.setObjectName("autoGainCheck")
+        self.gain_check.setChecked(settings.auto_gain)
+        processing_form = QFormLayout(self.processing_box)
+        processing_form.addRow(self.echo_check)
+        processing_form.addRow(self.noise_check)
+        processing_form.addRow(self.noise_level_label, self.noise_level_combo)
+        processing_form.addRow(self.gain_check)
 
         # -------------------------------------------------------------- general
         self.general_box = QGroupBox()
@@ -186,6 +236,7 @@ class SettingsDialog(QDialog):
 
         right = QVBoxLayout()
         right.addWidget(self.audio_box)
+        right.addWidget(self.processing_box)
         right.addWidget(self.general_box)
         right.addStretch(1)
         columns = QHBoxLayout()
@@ -194,7 +245,7 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(columns, 1)
         layout.addWidget(self.buttons)
-        self.resize(820, 480)
+        self.resize(860, 620)
 
         # Until the scan is done: what the settings name (and the test pattern).
         self._fill_devices(DeviceLists(), scanning=True)
@@ -344,6 +395,8 @@ class SettingsDialog(QDialog):
     # ------------------------------------------------------------ microphone meter
 
     def _microphone_chosen(self) -> None:
+        if self._check_kind == "microphone":
+            self.sound_check.stop()  # it was recording the previous microphone
         self._start_microphone()
 
     def _start_microphone(self) -> None:
@@ -369,6 +422,69 @@ class SettingsDialog(QDialog):
         source = self._microphone
         self.meter.set_level_db(source.level_dbfs if source is not None else -120.0)
         self._show_microphone_state()
+        self._show_sound_check()
+
+    # ------------------------------------------------------------ sound check
+
+    def processing_config(self) -> ProcessingConfig:
+        """The voice processing as chosen on screen (the microphone test uses it)."""
+        level = self.noise_level_combo.currentData()
+        return ProcessingConfig(
+            echo_cancellation=self.echo_check.isChecked(),
+            noise_suppression=self.noise_check.isChecked(),
+            noise_suppression_level=level if isinstance(level, str) else "high",
+            auto_gain=self.gain_check.isChecked(),
+        )
+
+    def _speaker_test_clicked(self) -> None:
+        if self.sound_check.busy and self._check_kind == "speaker":
+            self.sound_check.stop()
+        else:
+            self._check_kind = "speaker"
+            self.sound_check.play_test_sound(self.speaker_value())
+        self._show_sound_check()
+
+    def _microphone_test_clicked(self) -> None:
+        if self.sound_check.busy and self._check_kind == "microphone":
+            self.sound_check.stop()
+        elif self._microphone is not None:
+            self._check_kind = "microphone"
+            self.sound_check.record_and_play(
+                self._microphone,
+                self.speaker_value(),
+                seconds=self.record_seconds,
+                processing=self.processing_config(),
+            )
+        self._show_sound_check()
+
+    def _show_sound_check(self) -> None:
+        check = self.sound_check
+        phase, kind = check.phase, self._check_kind
+        testing_speaker = phase is not Phase.IDLE and kind == "speaker"
+        testing_microphone = phase is not Phase.IDLE and kind == "microphone"
+        self.speaker_test_button.setText(
+            self.tr("Stop") if testing_speaker else self.tr("Test speaker")
+        )
+        self.microphone_test_button.setText(
+            self.tr("Stop") if testing_microphone else self.tr("Test microphone")
+        )
+        if phase is Phase.RECORDING:
+            text = self.tr("Recording... speak now.")
+        elif phase is Phase.PLAYING and kind == "microphone":
+            text = self.tr("Playing back your recording...")
+        elif phase is Phase.PLAYING:
+            text = self.tr("Playing a test sound... Can you hear it?")
+        elif check.outcome is Outcome.NO_SPEAKER:
+            text = self.tr("Cannot play: the speaker is unavailable.")
+        elif check.outcome is Outcome.NO_MICROPHONE:
+            text = self.tr("Cannot record: the microphone is unavailable.")
+        elif check.outcome is Outcome.DONE and kind == "speaker":
+            text = self.tr("Did you hear the sound? If not, choose another speaker.")
+        elif check.outcome is Outcome.DONE:
+            text = self.tr("Did you hear yourself? If not, choose another microphone or speaker.")
+        else:
+            text = ""
+        self.sound_check_status.setText(text)
 
     def _show_microphone_state(self) -> None:
         state = self.microphone_state()
@@ -397,6 +513,11 @@ class SettingsDialog(QDialog):
         s.camera = self.camera_value()
         s.microphone = self.microphone_value()
         s.speaker = self.speaker_value()
+        processing = self.processing_config()
+        s.echo_cancellation = processing.echo_cancellation
+        s.noise_suppression = processing.noise_suppression
+        s.noise_suppression_level = processing.noise_suppression_level
+        s.auto_gain = processing.auto_gain
         language = self.language_combo.currentData()
         digits = self.digits_combo.currentData()
         digits = digits if isinstance(digits, bool) else None
@@ -425,7 +546,8 @@ class SettingsDialog(QDialog):
         super().closeEvent(event)
 
     def release_devices(self) -> None:
-        """Stop the preview camera and the microphone (the camera light goes out)."""
+        """Stop the camera preview (its light goes out), the microphone and any sound test."""
+        self.sound_check.stop()
         self._stop_camera()
         self._stop_microphone()
 
@@ -439,6 +561,19 @@ class SettingsDialog(QDialog):
         self.video_box.setTitle(self.tr("Video"))
         self.audio_box.setTitle(self.tr("Audio"))
         self.general_box.setTitle(self.tr("General"))
+        self.processing_box.setTitle(self.tr("Voice processing"))
+        self.echo_check.setText(self.tr("Echo cancellation"))
+        self.noise_check.setText(self.tr("Noise suppression"))
+        self.noise_level_label.setText(self.tr("Level:"))
+        level_names = {
+            "low": self.tr("Low", "noise suppression level"),
+            "moderate": self.tr("Moderate", "noise suppression level"),
+            "high": self.tr("High", "noise suppression level"),
+            "very_high": self.tr("Very high", "noise suppression level"),
+        }
+        for i in range(self.noise_level_combo.count()):
+            self.noise_level_combo.setItemText(i, level_names[self.noise_level_combo.itemData(i)])
+        self.gain_check.setText(self.tr("Adjust microphone volume automatically"))
         self.camera_label.setText(self.tr("Camera:"))
         self.microphone_label.setText(self.tr("Microphone:"))
         self.speaker_label.setText(self.tr("Speaker:"))
@@ -478,3 +613,4 @@ class SettingsDialog(QDialog):
         self._show_camera_state()
         if self._microphone is not None:
             self._show_microphone_state()
+        self._show_sound_check()

@@ -114,3 +114,74 @@ def test_silence_with_nobody_and_odd_read_sizes() -> None:
     played = np.concatenate([mixer.read(1024) for _ in range(8)])
     assert len(played) == 8192
     assert max_step(played) < CLICK_LIMIT
+
+
+def test_a_lost_packet_is_concealed_in_place_without_click() -> None:
+    mixer = AudioMixer(target_ms=30, fade_ms=10)
+    out = []
+    for i in range(40):
+        if i != 20:  # packet 20 is lost: its 20 ms are concealed, later audio stays in time
+            start = i * FRAME_SAMPLES
+            mixer.push("amal", tone(440, FRAME_SAMPLES, start, AMPLITUDE), pts=start)
+        out.append(mixer.read(FRAME_SAMPLES))
+    played = np.concatenate(out)
+    assert mixer.concealed_samples == FRAME_SAMPLES and mixer.underruns == 0
+    assert max_step(played) < CLICK_LIMIT
+    # In time: the samples after the gap are where the sender put them.
+    lag = FRAME_SAMPLES  # playback starts at the second read (30 ms buffered)
+    after = slice(24 * FRAME_SAMPLES, 40 * FRAME_SAMPLES)
+    shifted = slice(after.start - lag, after.stop - lag)
+    expected = tone(440, 40 * FRAME_SAMPLES, 0, AMPLITUDE)[shifted]
+    assert np.array_equal(played[after], expected)
+
+
+def test_late_and_duplicate_packets_are_dropped() -> None:
+    mixer = AudioMixer(target_ms=30)
+    for i in range(4):
+        mixer.push("amal", tone(440, FRAME_SAMPLES, i * FRAME_SAMPLES, AMPLITUDE), pts=i * 960)
+    mixer.push("amal", tone(440, FRAME_SAMPLES, 0, AMPLITUDE), pts=2 * 960)  # again
+    assert mixer.buffered_ms("amal") == 80.0
+
+
+def test_buffer_drains_back_to_target_after_a_burst() -> None:
+    mixer = AudioMixer(target_ms=30, max_ms=100, drain_window_s=1.0)
+    position = 0
+
+    def send(frames: int) -> None:
+        nonlocal position
+        for _ in range(frames):
+            mixer.push("amal", tone(440, FRAME_SAMPLES, position, AMPLITUDE), pts=position)
+            position += FRAME_SAMPLES
+
+    send(2)
+    out = [mixer.read(FRAME_SAMPLES)]
+    send(4)  # a burst of 80 ms: under max_ms, so not trimmed on arrival
+    assert mixer.buffered_ms("amal") >= 80.0
+    for _ in range(150):  # three seconds of steady traffic
+        send(1)
+        out.append(mixer.read(FRAME_SAMPLES))
+    assert mixer.buffered_ms("amal") <= 40.0  # back near the target, not 80 ms behind
+    assert mixer.dropped_samples >= 40 * SAMPLE_RATE // 1000
+    assert max_step(np.concatenate(out)) < CLICK_LIMIT
+
+
+def test_one_leaving_mid_word_neither_clicks_nor_stalls_the_others() -> None:
+    mixer = AudioMixer()
+    out, position = [], 0
+    for i in range(40):
+        mixer.push("amal", tone(440, FRAME_SAMPLES, position, 0.3), pts=position)
+        if i < 20:
+            mixer.push("sami", tone(660, FRAME_SAMPLES, position, 0.3), pts=position)
+        elif i == 20:
+            mixer.remove("sami")  # gone mid-word, with audio still buffered
+        position += FRAME_SAMPLES
+        out.append(mixer.read(FRAME_SAMPLES))
+    played = np.concatenate(out)
+    assert mixer.participants == ["amal"] and mixer.underruns == 0
+    # Both tones' natural steps added: anything larger is a click.
+    assert max_step(played) < 2 * np.pi * (440 + 660) / SAMPLE_RATE * 0.3 * 1.1
+    # Amal plays on without a gap: the last 300 ms are her tone alone, sample for sample.
+    tail = played[-15 * FRAME_SAMPLES :]
+    lag = FRAME_SAMPLES  # the prefill
+    start = len(played) - len(tail) - lag
+    assert np.array_equal(tail, tone(440, len(tail), start, 0.3))

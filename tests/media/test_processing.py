@@ -141,6 +141,40 @@ def test_noise_suppression_lowers_steady_noise() -> None:
     assert power_db(noise[half:]) - power_db(out[half:]) > 6.0
 
 
+def test_noise_suppression_levels_go_deeper_in_order_and_keep_speech() -> None:
+    rng = np.random.default_rng(9)
+    noise = rng.standard_normal(int(4 * SAMPLE_RATE)) * 600
+    speech = voice(4.0, 180.0, seed=3) * 0.5
+    half = len(noise) // 2
+    depth, kept = {}, {}
+    for level in processing.NOISE_SUPPRESSION_LEVELS:
+        config = ProcessingConfig(
+            echo_cancellation=False, auto_gain=False, noise_suppression_level=level
+        )
+        out, _ = run(np.zeros_like(noise), noise, config)
+        depth[level] = power_db(noise[half:]) - power_db(out[half:])
+        noisy, _ = run(np.zeros_like(noise), speech + noise, config)
+        kept[level] = spectrogram_correlation(speech[half:], noisy[half:])
+    print("suppression dB:", depth, "speech kept:", kept)
+    # Measured: low 7, moderate 10, high 15, very high 28 dB.
+    assert depth["low"] < depth["moderate"] < depth["high"] < depth["very_high"]
+    assert 3 < depth["low"] <= 8 and depth["very_high"] > depth["high"] + 6
+    assert min(kept.values()) > 0.9  # the voice is there at every level
+
+
+def test_the_suppressor_delay_is_measured() -> None:
+    # The capped levels mix two modules' outputs: they must line up to the sample.
+    delay = processing.suppressor_delay()
+    assert delay is not None and 0 < delay < 1200
+
+
+@pytest.mark.parametrize("level", ["low", "very_high"])
+def test_echo_is_still_cancelled_at_other_levels(level: str) -> None:
+    out, cpu_ms = run(FAR, ECHO, ProcessingConfig(noise_suppression_level=level))
+    assert power_db(ECHO[CONVERGED:]) - power_db(out[CONVERGED:]) >= 20.0
+    assert cpu_ms < 2.0  # four modules in a chain; measured ~0.23 ms
+
+
 def test_everything_off_or_no_binding_passes_audio_through(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -22,6 +22,7 @@ from app.media.mixer import AudioMixer
 from app.media.speaker import SpeakerSink
 from app.media.state import SourceState
 from app.settings import CAMERA_PATTERN, Settings, load_settings
+from app.ui.application import media_config
 from app.ui.settings_dialog import DeviceLists, SettingsDialog
 from tests.fixtures.pulse import PulseServer, pulse_server
 from tests.media.helpers import tone
@@ -181,3 +182,97 @@ def test_microphone_meter_follows_real_sound(
         playing.clear()
         player.join(2)
         speaker.stop()
+
+
+def test_voice_processing_choices_are_saved_and_reach_the_call(
+    qtbot: QtBot, config_dir: Path
+) -> None:
+    dialog = SettingsDialog(Settings(camera=CAMERA_PATTERN), scan=no_devices)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.echo_check.isChecked() and dialog.noise_check.isChecked()
+    assert dialog.gain_check.isChecked()
+    assert dialog.noise_level_combo.currentData() == "high"
+    assert [dialog.noise_level_combo.itemText(i) for i in range(4)] == [
+        "Low",
+        "Moderate",
+        "High",
+        "Very high",
+    ]
+    dialog.noise_check.setChecked(False)
+    assert not dialog.noise_level_combo.isEnabled()  # a level of nothing means nothing
+    dialog.noise_check.setChecked(True)
+    dialog.noise_level_combo.setCurrentIndex(dialog.noise_level_combo.findData("low"))
+    dialog.echo_check.setChecked(False)
+    dialog.gain_check.setChecked(False)
+    dialog.accept()
+    stored = load_settings()
+    assert (stored.echo_cancellation, stored.noise_suppression, stored.auto_gain) == (
+        False,
+        True,
+        False,
+    )
+    assert stored.noise_suppression_level == "low"
+    config = media_config(stored)
+    assert (config.echo_cancellation, config.noise_suppression_level, config.auto_gain) == (
+        False,
+        "low",
+        False,
+    )
+
+
+def test_test_speaker_and_test_microphone_on_real_sound(
+    qtbot: QtBot, config_dir: Path, pulse_server: PulseServer
+) -> None:
+    settings = Settings(
+        camera=CAMERA_PATTERN, microphone=pulse_server.device, speaker=pulse_server.device
+    )
+    dialog = open_dialog(qtbot, settings, scan=no_devices)
+    dialog.record_seconds = 0.6
+    qtbot.waitUntil(lambda: dialog.microphone_state() is SourceState.LIVE, timeout=10000)
+    assert dialog.speaker_test_button.text() == "Test speaker"
+    assert dialog.microphone_test_button.text() == "Test microphone"
+    QTest.mouseClick(dialog.speaker_test_button, Qt.MouseButton.LeftButton)
+    assert dialog.speaker_test_button.text() == "Stop"
+    assert dialog.sound_check_status.text() == "Playing a test sound... Can you hear it?"
+    # The chime comes back through the microphone (the null sink's monitor): the meter moves.
+    qtbot.waitUntil(lambda: dialog.meter.level_db > -30, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.speaker_test_button.text() == "Test speaker", timeout=10000)
+    assert dialog.sound_check_status.text().startswith("Did you hear the sound?")
+    QTest.mouseClick(dialog.microphone_test_button, Qt.MouseButton.LeftButton)
+    assert dialog.sound_check_status.text() == "Recording... speak now."
+    assert dialog.microphone_test_button.text() == "Stop"
+    qtbot.waitUntil(
+        lambda: dialog.sound_check_status.text() == "Playing back your recording...",
+        timeout=10000,
+    )
+    qtbot.waitUntil(
+        lambda: dialog.sound_check_status.text().startswith("Did you hear yourself?"),
+        timeout=10000,
+    )
+    assert dialog.microphone_test_button.text() == "Test microphone"
+    # Stop in the middle: the button stops the test.
+    QTest.mouseClick(dialog.speaker_test_button, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(dialog.speaker_test_button, Qt.MouseButton.LeftButton)
+    assert dialog.sound_check.wait(5)
+    qtbot.waitUntil(lambda: dialog.sound_check_status.text() == "", timeout=2000)
+    dialog.reject()
+
+
+def test_test_speaker_without_a_speaker_says_so(qtbot: QtBot, config_dir: Path) -> None:
+    settings = Settings(camera=CAMERA_PATTERN, microphone="No such mic", speaker="No such one")
+    dialog = open_dialog(qtbot, settings, scan=no_devices)
+    began = time.monotonic()
+    QTest.mouseClick(dialog.speaker_test_button, Qt.MouseButton.LeftButton)
+    assert time.monotonic() - began < 0.5  # opening the device is not on the GUI thread
+    qtbot.waitUntil(
+        lambda: dialog.sound_check_status.text() == "Cannot play: the speaker is unavailable.",
+        timeout=10000,
+    )
+    qtbot.waitUntil(lambda: dialog.microphone_state() is SourceState.UNAVAILABLE, timeout=5000)
+    QTest.mouseClick(dialog.microphone_test_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: dialog.sound_check_status.text() == "Cannot record: the microphone is unavailable.",
+        timeout=10000,
+    )
+    dialog.reject()
