@@ -475,6 +475,31 @@
         <translation>مغادرة الاجتماع</translation>
     </message>
     <message>
+        <source>View</source>
+        <comment>button: choose how the videos are arranged</comment>
+        <translation>العرض</translation>
+    </message>
+    <message>
+        <source>Choose how the videos are arranged</source>
+        <translation>اختيار طريقة عرض الفيديو</translation>
+    </message>
+    <message>
+        <source>Gallery view</source>
+        <translation>عرض المعرض</translation>
+    </message>
+    <message>
+        <source>Everyone in a grid of equal tiles</source>
+        <translation>الجميع في شبكة بأحجام متساوية</translation>
+    </message>
+    <message>
+        <source>Speaker view</source>
+        <translation>عرض المتحدث</translation>
+    </message>
+    <message>
+        <source>The person speaking large, the others in a row above</source>
+        <translation>المتحدث بحجم كبير، والبقية في صف فوقه</translation>
+    </message>
+    <message>
         <source>Security</source>
         <translation>الأمان</translation>
     </message>
@@ -1034,6 +1059,46 @@
         <translation>جارٍ التشغيل…</translation>
     </message>
     <message>
+        <source>Stop</source>
+        <translation>إيقاف</translation>
+    </message>
+    <message>
+        <source>Test speaker</source>
+        <translation>اختبار مكبر الصوت</translation>
+    </message>
+    <message>
+        <source>Test microphone</source>
+        <translation>اختبار الميكروفون</translation>
+    </message>
+    <message>
+        <source>Recording... speak now.</source>
+        <translation>جارٍ التسجيل... تحدّث الآن.</translation>
+    </message>
+    <message>
+        <source>Playing back your recording...</source>
+        <translation>جارٍ تشغيل تسجيلك...</translation>
+    </message>
+    <message>
+        <source>Playing a test sound... Can you hear it?</source>
+        <translation>جارٍ تشغيل صوت الاختبار... هل تسمعه؟</translation>
+    </message>
+    <message>
+        <source>Cannot play: the speaker is unavailable.</source>
+        <translation>تعذّر التشغيل: مكبر الصوت غير متاح.</translation>
+    </message>
+    <message>
+        <source>Cannot record: the microphone is unavailable.</source>
+        <translation>تعذّر التسجيل: الميكروفون غير متاح.</translation>
+    </message>
+    <message>
+        <source>Did you hear the sound? If not, choose another speaker.</source>
+        <translation>هل سمعت الصوت؟ إن لم تسمعه، فاختر مكبر صوت آخر.</translation>
+    </message>
+    <message>
+        <source>Did you hear yourself? If not, choose another microphone or speaker.</source>
+        <translation>هل سمعت صوتك؟ إن لم تسمعه، فاختر ميكروفونًا أو مكبر صوت آخر.</translation>
+    </message>
+    <message>
         <source>Unavailable: no microphone found, or it cannot be opened.</source>
         <translation>غير متاح: لم يُعثر على ميكروفون، أو تعذّر فتحه.</translation>
     </message>
@@ -1060,6 +1125,46 @@
     <message>
         <source>General</source>
         <translation>عام</translation>
+    </message>
+    <message>
+        <source>Voice processing</source>
+        <translation>معالجة الصوت</translation>
+    </message>
+    <message>
+        <source>Echo cancellation</source>
+        <translation>إلغاء الصدى</translation>
+    </message>
+    <message>
+        <source>Noise suppression</source>
+        <translation>كبت الضوضاء</translation>
+    </message>
+    <message>
+        <source>Level:</source>
+        <translation>المستوى:</translation>
+    </message>
+    <message>
+        <source>Low</source>
+        <comment>noise suppression level</comment>
+        <translation>منخفض</translation>
+    </message>
+    <message>
+        <source>Moderate</source>
+        <comment>noise suppression level</comment>
+        <translation>متوسط</translation>
+    </message>
+    <message>
+        <source>High</source>
+        <comment>noise suppression level</comment>
+        <translation>مرتفع</translation>
+    </message>
+    <message>
+        <source>Very high</source>
+        <comment>noise suppression level</comment>
+        <translation>مرتفع جدًا</translation>
+    </message>
+    <message>
+        <source>Adjust microphone volume automatically</source>
+        <translation>ضبط مستوى صوت الميكروفون تلقائيًا</translation>
     </message>
     <message>
         <source>Camera:</source>

@@ -336,6 +336,7 @@ class MeetingSession:
 
     def _apply_view(self, view: p.MeetingView) -> None:
         previous = self._me()
+        old_view = self.view
         self.view = view
         if self.status is Status.WAITING and any(x.pid == self.pid for x in view.participants):
             # Admitted. Enter once: more views may arrive before _entered runs.
@@ -353,6 +354,13 @@ class MeetingSession:
         present = {x.pid for x in view.participants}
         for tile in [t for t in self._remote_tiles if t.pid not in present]:
             self._close_tile(tile)
+        silent = {x.pid for x in view.participants if not x.audio_on}
+        if old_view is not None:
+            for gone in {x.pid for x in old_view.participants} - present:
+                self.devices.forget(gone)  # audio-only participants have no tile to close
+                silent.add(gone)
+        if any([self._speaking.forget(pid) for pid in silent]):
+            self.listener.speaking_changed(self._speaking.speaking)
         self.listener.meeting_changed(view)
 
     def _obey(self, kind: MediaKind) -> None:
@@ -414,6 +422,8 @@ class MeetingSession:
                     if image is not None:
                         self.listener.frame(TileKey(SELF, kind), image)
                 tick += 1
+                if self._speaking.expire(time.monotonic()):
+                    self.listener.speaking_changed(self._speaking.speaking)
                 if self._wanted[MediaKind.AUDIO] and tick % 3 == 0:
                     self._local_changed()  # the input level meter, ~5 times a second
                 await asyncio.sleep(1 / SELF_VIEW_FPS)

@@ -93,6 +93,10 @@ def media_config(settings: Settings) -> MediaConfig:
         camera=camera,
         microphone=settings.microphone,
         speaker=settings.speaker,
+        echo_cancellation=settings.echo_cancellation,
+        noise_suppression=settings.noise_suppression,
+        noise_suppression_level=settings.noise_suppression_level,
+        auto_gain=settings.auto_gain,
         pattern_label=settings.display_name.encode("ascii", "ignore").decode().strip() or APP_NAME,
     )
 
@@ -118,6 +122,7 @@ class AppController(QObject):
         self.demo_pace = demo_pace
         self.demo: Any = None  # DemoMeeting while a test meeting runs
         self.meeting_window: QWidget | None = None
+        self.view_mode = "gallery"  # the meeting windows' layout (a ViewMode value) this run
         self.hosted_dialog: QWidget | None = None
         self.settings_dialog: QWidget | None = None
         self._name = settings.display_name
@@ -289,14 +294,19 @@ class AppController(QObject):
         if self.meeting_window is not None:
             return self.meeting_window
         try:
+            from app.ui.gallery import ViewMode
             from app.ui.meeting_window import MeetingWindow
         except ImportError:
             logger.exception("the meeting window is not available")
             return None
-        window = MeetingWindow(self.bridge)
+        window = MeetingWindow(self.bridge, view_mode=ViewMode(self.view_mode))
         window.finished.connect(self._meeting_finished)
+        window.view_mode_changed.connect(self._remember_view_mode)
         self.meeting_window = window
         return window
+
+    def _remember_view_mode(self, mode: str) -> None:
+        self.view_mode = mode
 
     def _drop_meeting_window(self) -> None:
         window, self.meeting_window = self.meeting_window, None

@@ -1,5 +1,6 @@
-"""The gallery: every participant's tile in a grid sized to the count, or a shared
-screen shown large beside a strip of tiles.
+"""The gallery: every participant's tile in a grid sized to the count (gallery view),
+or the active speaker large under a filmstrip of the others (speaker view), or a
+shared screen shown large beside a strip of tiles (in either view).
 
 Tiles are 16:9 and as large as the area allows; a short last row is centred. The
 layout mirrors itself in right-to-left layouts (the self view, which comes first,
@@ -9,21 +10,33 @@ sits at the top right in Arabic).
 from __future__ import annotations
 
 import math
+import time
+from collections.abc import Callable
+from enum import StrEnum
 
 import numpy as np
-from PySide6.QtCore import QEvent, QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLayout, QLayoutItem, QStyle, QWidget, QWidgetItem
 
+from app.client.speaking import ActiveSpeaker
 from app.client.state import SELF, LocalMedia, TileKey
 from app.core import protocol as p
 from app.core.roles import MediaKind
 from app.ui.video_tile import VideoTile
 
-__all__ = ["Gallery", "GalleryLayout", "best_grid"]
+__all__ = ["Gallery", "GalleryLayout", "ViewMode", "best_grid"]
 
 ASPECT = 16 / 9
 SPACING = 8
+# The filmstrip over the active speaker: a fifth of the height, within these bounds.
+FILMSTRIP_MIN_HEIGHT = 68
+FILMSTRIP_MAX_HEIGHT = 180
+
+
+class ViewMode(StrEnum):
+    GALLERY = "gallery"
+    SPEAKER = "speaker"
 
 
 def best_grid(count: int, width: int, height: int, spacing: int = SPACING) -> tuple[int, int]:
@@ -42,13 +55,49 @@ def best_grid(count: int, width: int, height: int, spacing: int = SPACING) -> tu
     return best
 
 
+def grid_cells(
+    count: int, area: QRect, spacing: int = SPACING, *, centre_vertically: bool = True
+) -> tuple[tuple[int, int], list[QRect]]:
+    """(rows, columns) and the left-to-right cells of ``count`` equal 16:9 tiles as
+    large as ``area`` allows, each row centred; the block at the top unless centred."""
+    rows, columns = best_grid(count, area.width(), area.height(), spacing)
+    if count <= 0:
+        return (rows, columns), []
+    cell_w = (area.width() - (columns - 1) * spacing) / columns
+    cell_h = (area.height() - (rows - 1) * spacing) / rows
+    tile_w = int(min(cell_w, cell_h * ASPECT))
+    tile_h = int(tile_w / ASPECT)
+    top = area.top()
+    if centre_vertically:
+        top += (area.height() - (rows * tile_h + (rows - 1) * spacing)) // 2
+    cells: list[QRect] = []
+    for row in range(rows):
+        in_row = min(columns, count - row * columns)
+        row_width = in_row * tile_w + (in_row - 1) * spacing
+        left = area.left() + (area.width() - row_width) // 2
+        y = top + row * (tile_h + spacing)
+        cells.extend(QRect(left + i * (tile_w + spacing), y, tile_w, tile_h) for i in range(in_row))
+    return (rows, columns), cells
+
+
+def fit_16_9(area: QRect) -> QRect:
+    """The largest 16:9 rectangle centred in ``area``."""
+    width = int(min(area.width(), area.height() * ASPECT))
+    height = int(width / ASPECT)
+    rect = QRect(0, 0, width, height)
+    rect.moveCenter(area.center())
+    return rect
+
+
 class GalleryLayout(QLayout):
-    """Places its widgets on a best-fit grid of equal 16:9 cells, last row centred."""
+    """Places its widgets on a best-fit grid of equal 16:9 cells, last row centred; or,
+    with a ``featured`` widget, that one large under a filmstrip of the others."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
-        self.shape = (0, 0)
+        self._featured: QWidget | None = None
+        self.shape = (0, 0)  # of the grid, or of the filmstrip
         self.setContentsMargins(0, 0, 0, 0)
         self.setSpacing(SPACING)
 
@@ -66,13 +115,19 @@ class GalleryLayout(QLayout):
             return self._items.pop(index)
         return None
 
-    def set_widgets(self, widgets: list[QWidget]) -> None:
-        """Replace the contents with ``widgets`` in this order."""
+    def set_widgets(self, widgets: list[QWidget], featured: QWidget | None = None) -> None:
+        """Replace the contents with ``widgets`` in this order; ``featured`` (one of
+        them) is shown large below a filmstrip of the rest."""
         self._items = [QWidgetItem(w) for w in widgets]
+        self._featured = featured if featured in widgets else None
         self.invalidate()
 
     def widgets(self) -> list[QWidget]:
         return [w for item in self._items if (w := item.widget()) is not None]
+
+    @property
+    def featured(self) -> QWidget | None:
+        return self._featured
 
     def expandingDirections(self) -> Qt.Orientation:
         return Qt.Orientation.Horizontal | Qt.Orientation.Vertical
@@ -86,41 +141,64 @@ class GalleryLayout(QLayout):
     def setGeometry(self, rect: QRect) -> None:
         super().setGeometry(rect)
         area = self.contentsRect()
-        items = self._items
+        featured = next((i for i in self._items if i.widget() is self._featured), None)
+        if featured is None:
+            self.shape, cells = grid_cells(len(self._items), area, self.spacing())
+            self._place(self._items, cells, area)
+        else:
+            self._place_speaker(featured, area)
+
+    def _place_speaker(self, featured: QLayoutItem, area: QRect) -> None:
+        """The filmstrip along the top (sized to its tiles), the featured tile below."""
+        others = [item for item in self._items if item is not featured]
         spacing = self.spacing()
-        rows, columns = best_grid(len(items), area.width(), area.height(), spacing)
-        self.shape = (rows, columns)
-        if not items:
-            return
-        cell_w = (area.width() - (columns - 1) * spacing) / columns
-        cell_h = (area.height() - (rows - 1) * spacing) / rows
-        tile_w = int(min(cell_w, cell_h * ASPECT))
-        tile_h = int(tile_w / ASPECT)
-        top = area.top() + (area.height() - (rows * tile_h + (rows - 1) * spacing)) // 2
+        band = QRect(area)
+        band.setHeight(max(FILMSTRIP_MIN_HEIGHT, min(FILMSTRIP_MAX_HEIGHT, area.height() // 5)))
+        self.shape, cells = grid_cells(len(others), band, spacing, centre_vertically=False)
+        self._place(others, cells, area)
+        stage = QRect(area)
+        if cells:
+            stage.setTop(cells[-1].bottom() + 1 + spacing)
+        self._place([featured], [fit_16_9(stage)], area)
+
+    def _place(self, items: list[QLayoutItem], cells: list[QRect], area: QRect) -> None:
+        """Give each item its cell, mirrored in right-to-left layouts."""
         parent = self.parentWidget()
         direction = (
             parent.layoutDirection() if parent is not None else Qt.LayoutDirection.LeftToRight
         )
-        for row in range(rows):
-            in_row = items[row * columns : (row + 1) * columns]
-            row_width = len(in_row) * tile_w + (len(in_row) - 1) * spacing
-            left = area.left() + (area.width() - row_width) // 2
-            y = top + row * (tile_h + spacing)
-            for i, item in enumerate(in_row):
-                cell = QRect(left + i * (tile_w + spacing), y, tile_w, tile_h)
-                item.setGeometry(QStyle.visualRect(direction, area, cell))
+        for item, cell in zip(items, cells, strict=True):
+            item.setGeometry(QStyle.visualRect(direction, area, cell))
 
 
 class Gallery(QWidget):
-    """All video tiles of the meeting, re-flowed as people come and go."""
+    """All video tiles of the meeting, re-flowed as people come and go.
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    ``clock`` (seconds, monotonic) and ``active_speaker`` can be given by tests, so
+    that speaker switching is checked without waiting for real time to pass."""
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        active_speaker: ActiveSpeaker | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("gallery")
         self.tiles: dict[TileKey, VideoTile] = {}
         self.screen_tile: VideoTile | None = None
+        self.view_mode = ViewMode.GALLERY
+        self.speaker = active_speaker if active_speaker is not None else ActiveSpeaker()
+        self._clock = clock
+        self._keys: list[TileKey] = []  # camera tiles in display order, self view first
         self._speaking: frozenset[str] = frozenset()
         self._you = ""
+        # Someone who started speaking takes over once their turn has lasted the hold.
+        self._speaker_timer = QTimer(self)
+        self._speaker_timer.setSingleShot(True)
+        self._speaker_timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._speaker_timer.timeout.connect(self.follow_speaker)
         self._strip = QWidget()
         self._strip.setObjectName("galleryTiles")
         self.grid = GalleryLayout(self._strip)
@@ -140,7 +218,13 @@ class Gallery(QWidget):
         return [w for w in self.grid.widgets() if isinstance(w, VideoTile)]
 
     def grid_shape(self) -> tuple[int, int]:
+        """(rows, columns) of the grid, or of the filmstrip in speaker view."""
         return self.grid.shape
+
+    def featured_tile(self) -> VideoTile | None:
+        """The camera tile shown large (speaker view without a shared screen)."""
+        featured = self.grid.featured
+        return featured if isinstance(featured, VideoTile) else None
 
     # ------------------------------------------------------------ updates
 
@@ -164,7 +248,6 @@ class Gallery(QWidget):
             key = TileKey(x.pid)
             keys.append(key)
             info[key] = (x.name, not x.audio_on, not x.video_on, x.hand_raised)
-        order_changed = [t.key for t in self.ordered_tiles()] != keys
         for key in [k for k in self.tiles if k not in info]:
             tile = self.tiles.pop(key)
             tile.hide()
@@ -176,11 +259,44 @@ class Gallery(QWidget):
             name, muted, camera_off, hand = info[key]
             tile.set_info(name, muted=muted, camera_off=camera_off, hand_raised=hand)
             tile.set_speaking(key.pid in self._speaking)
-        if order_changed:
-            self.grid.set_widgets([self.tiles[k] for k in keys])
-            for key in keys:
-                self.tiles[key].show()
+        self._keys = keys
         self._update_share(participants, local)
+        self.follow_speaker()  # arranges the tiles
+
+    def set_view_mode(self, mode: ViewMode) -> None:
+        """Gallery or speaker view; a shared screen is shown large in both."""
+        self.view_mode = mode
+        self._arrange()
+
+    def follow_speaker(self) -> None:
+        """Bring the active speaker up to date (after the speaking set or the people
+        changed, or a new speaker's hold ended) and re-arrange the tiles."""
+        now = self._clock()
+        remote = [key.pid for key in self._keys if key.pid != SELF]
+        # A muted voice is not a speaker (the speaking set may lag behind a mute).
+        speaking = {
+            pid
+            for pid in self._speaking
+            if (tile := self.tiles.get(TileKey(pid))) is not None and not tile.muted
+        }
+        self.speaker.update(remote, speaking, now)
+        wait = self.speaker.next_check(now)
+        if wait is None:
+            self._speaker_timer.stop()
+        else:
+            self._speaker_timer.start(max(1, math.ceil(wait * 1000)))
+        self._arrange()
+
+    def _arrange(self) -> None:
+        """Hand the camera tiles to the layout when their order or the big one changed."""
+        tiles = [self.tiles[key] for key in self._keys]
+        featured: VideoTile | None = None
+        if self.view_mode is ViewMode.SPEAKER and self.screen_tile is None:
+            featured = self.tiles.get(TileKey(self.speaker.pid or SELF))
+        if self.grid.widgets() != tiles or self.grid.featured is not featured:
+            self.grid.set_widgets(list(tiles), featured)
+            for tile in tiles:
+                tile.show()
 
     def _update_share(self, participants: list[p.ParticipantView], local: LocalMedia) -> None:
         sharer = next((x for x in participants if x.screen_on), None)
@@ -225,6 +341,7 @@ class Gallery(QWidget):
         self._speaking = frozenset(pids)
         for key, tile in self.tiles.items():
             tile.set_speaking(key.pid in self._speaking)
+        self.follow_speaker()
 
     def set_self_speaking(self, speaking: bool) -> None:
         tile = self.tiles.get(TileKey(SELF))

@@ -9,7 +9,7 @@ why, when the host does not allow what they do.
 from __future__ import annotations
 
 from PySide6.QtCore import QElapsedTimer, QEvent, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QSizePolicy, QToolButton, QWidget
 
 from app.client.state import DeviceState, LocalMedia
@@ -17,6 +17,7 @@ from app.core import protocol as p
 from app.core.roles import MediaKind
 from app.i18n import format_count, isolate_ltr, localize_digits
 from app.ui.abilities import Ability, is_host_like, me, media_ability
+from app.ui.gallery import ViewMode
 from app.ui.ui_icons import ui_icon
 
 __all__ = ["MeetingToolbar", "format_elapsed"]
@@ -49,6 +50,25 @@ class MeetingToolbar(QWidget):
         self.security_button.setIconSize(QSize(24, 24))
         self.security_button.setAutoRaise(True)
         self.security_button.setVisible(False)
+        # "View": a menu of the two layouts, like Zoom's View button; one is checked.
+        self.gallery_view_action = self._action("", checkable=True)
+        self.speaker_view_action = self._action("", checkable=True)
+        self.gallery_view_action.setChecked(True)
+        self.view_group = QActionGroup(self)
+        self.view_group.addAction(self.gallery_view_action)
+        self.view_group.addAction(self.speaker_view_action)
+        self.view_menu = QMenu(self)
+        self.view_menu.setObjectName("viewMenu")
+        self.view_menu.addActions([self.gallery_view_action, self.speaker_view_action])
+        self.view_menu.setToolTipsVisible(True)
+        self.view_group.triggered.connect(self._show_view_icon)
+        self.view_button = QToolButton()
+        self.view_button.setObjectName("viewButton")
+        self.view_button.setMenu(self.view_menu)
+        self.view_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.view_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+        self.view_button.setIconSize(QSize(24, 24))
+        self.view_button.setAutoRaise(True)
 
         self.timer_label = QLabel()
         self.timer_label.setObjectName("meetingTimer")
@@ -80,6 +100,8 @@ class MeetingToolbar(QWidget):
             row.addWidget(self._button(name, action))
         row.addWidget(self.security_button)
         row.addStretch(1)
+        row.addWidget(self.view_button)
+        row.addSpacing(12)  # keeps Leave apart
         leave = self._button("leave", self.leave_action)
         leave.setObjectName("leaveButton")
         leave.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -120,6 +142,21 @@ class MeetingToolbar(QWidget):
 
     def set_security_menu(self, menu: QMenu) -> None:
         self.security_button.setMenu(menu)
+
+    @property
+    def view_mode(self) -> ViewMode:
+        """The layout checked in the View menu."""
+        return ViewMode.SPEAKER if self.speaker_view_action.isChecked() else ViewMode.GALLERY
+
+    def show_view_mode(self, mode: ViewMode) -> None:
+        """Check ``mode`` in the View menu (without emitting ``triggered``)."""
+        action = self.speaker_view_action if mode is ViewMode.SPEAKER else self.gallery_view_action
+        action.setChecked(True)
+        self._show_view_icon()
+
+    def _show_view_icon(self, _action: QAction | None = None) -> None:
+        # The button shows the layout in use, so its state reads at a glance.
+        self.view_button.setIcon(ui_icon(f"view-{self.view_mode}"))
 
     # ------------------------------------------------------------ state
 
@@ -283,6 +320,17 @@ class MeetingToolbar(QWidget):
             self._set(
                 self.leave_action, "leave", self.tr("Leave"), "leave", self.tr("Leave the meeting")
             )
+        self.view_button.setText(self.tr("View", "button: choose how the videos are arranged"))
+        self.view_button.setToolTip(self.tr("Choose how the videos are arranged"))
+        self._show_view_icon()
+        self.gallery_view_action.setText(self.tr("Gallery view"))
+        self.gallery_view_action.setToolTip(self.tr("Everyone in a grid of equal tiles"))
+        self.gallery_view_action.setIcon(ui_icon("view-gallery"))
+        self.speaker_view_action.setText(self.tr("Speaker view"))
+        self.speaker_view_action.setToolTip(
+            self.tr("The person speaking large, the others in a row above")
+        )
+        self.speaker_view_action.setIcon(ui_icon("view-speaker"))
         self.security_button.setText(self.tr("Security"))
         self.security_button.setIcon(ui_icon("shield"))
         self.security_button.setToolTip(self.tr("Security options for this meeting"))

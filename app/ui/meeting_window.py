@@ -29,7 +29,7 @@ from app.i18n import isolate
 from app.ui.abilities import is_host_like, me
 from app.ui.chat_panel import ChatPanel
 from app.ui.dialogs import MeetingDialogs
-from app.ui.gallery import Gallery
+from app.ui.gallery import Gallery, ViewMode
 from app.ui.meeting_toolbar import MeetingToolbar
 from app.ui.notifications import NotificationArea, error_text, notice_text
 from app.ui.participants_panel import ParticipantsPanel
@@ -97,12 +97,21 @@ QDialog, QMessageBox, QInputDialog { background: #2c2c2f; }
 class MeetingWindow(QMainWindow):
     """``session_closed(code)``: our session ended (left, removed, denied, ended...; the
     window now says why). ``finished()``: the user is done with the window (its Close
-    button, or the window closed); the application goes back to its start screen."""
+    button, or the window closed); the application goes back to its start screen.
+    ``view_mode_changed(mode)``: the user chose gallery or speaker view (a ViewMode
+    value), for the application to open its next meeting window the same way."""
 
     session_closed = Signal(str)
     finished = Signal()
+    view_mode_changed = Signal(str)
 
-    def __init__(self, bridge: SessionBridge, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        bridge: SessionBridge,
+        parent: QWidget | None = None,
+        *,
+        view_mode: ViewMode = ViewMode.GALLERY,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("meetingWindow")
         self.bridge = bridge
@@ -177,6 +186,9 @@ class MeetingWindow(QMainWindow):
         t.chat_action.toggled.connect(self._show_side_panels)
         t.hand_action.triggered.connect(self.toggle_hand)
         t.leave_action.triggered.connect(self.leave_clicked)
+        t.gallery_view_action.triggered.connect(lambda: self.set_view_mode(ViewMode.GALLERY))
+        t.speaker_view_action.triggered.connect(lambda: self.set_view_mode(ViewMode.SPEAKER))
+        self.set_view_mode(view_mode)
         self.chat_panel.unread_changed.connect(self._unread_changed)
         self.status_page.button.clicked.connect(self._status_button)
 
@@ -328,6 +340,14 @@ class MeetingWindow(QMainWindow):
             )
         else:
             self.bridge.leave()
+
+    def set_view_mode(self, mode: ViewMode) -> None:
+        """Gallery or speaker view, kept while the window lives (shares come and go)."""
+        changed = mode is not self.gallery.view_mode
+        self.gallery.set_view_mode(mode)
+        self.toolbar.show_view_mode(mode)
+        if changed:
+            self.view_mode_changed.emit(str(mode))
 
     def _status_button(self) -> None:
         if self.status_page.status is Status.CLOSED:

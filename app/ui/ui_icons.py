@@ -34,6 +34,8 @@ UI_ICON_NAMES: Final = (
     "send",
     "share-screen",
     "shield",
+    "view-gallery",
+    "view-speaker",
     "waiting-room",
     "warning",
 )

@@ -231,6 +231,7 @@ def test_every_window_switches_to_arabic_and_back_without_restart(
     assert settings.windowTitle() == "الإعدادات"
     assert meeting.toolbar.mic_action.text() == "كتم الصوت"
     assert meeting.security_menu.lock_action.text() == "قفل الاجتماع"
+    assert meeting.toolbar.speaker_view_action.text() == "عرض المتحدث"
     assert meeting.waiting_panel.title.text() == "غرفة الانتظار (١)"
     assert meeting.participants_panel.title.text() == "المشاركون (٣)"
     assert hosted.passcode_label.text() == "رمز المرور:"
@@ -345,6 +346,16 @@ def test_arabic_screenshots(
     assert image.save(str(shots / "security_menu_ar.png"))
     assert menu.grab().save(str(shots / "security_menu_only_ar.png"))
     menu.close()
+
+    # Speaker view: the filmstrip reads from the right too (the self view at the top right).
+    window.toolbar.speaker_view_action.trigger()
+    gallery = window.gallery
+    big = gallery.featured_tile()
+    assert big is not None and big.key.pid == "a"
+    strip = [t for t in gallery.ordered_tiles() if t is not big]
+    qtbot.waitUntil(lambda: strip[0].geometry().bottom() < big.geometry().top())
+    assert strip[0].geometry().x() > strip[1].geometry().x()
+    assert window.grab().save(str(shots / "meeting_window_speaker_ar.png"))
 
     settings = settings_dialog(qtbot, languages)
     qtbot.wait(200)

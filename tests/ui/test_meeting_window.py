@@ -1,6 +1,6 @@
 """The meeting window with a bridge whose signals the test plays: status pages,
-banners, toolbar intents, leaving / ending, language switch, right-to-left, and a
-GUI that keeps responding while four tiles update."""
+banners, toolbar intents, leaving / ending, gallery and speaker view, language
+switch, right-to-left, and a GUI that keeps responding while four tiles update."""
 
 from __future__ import annotations
 
@@ -21,6 +21,9 @@ from app.core import protocol as p
 from app.core.errors import Code
 from app.core.invite import Invite
 from app.core.roles import MediaKind, Role
+from app.settings import Settings
+from app.ui.application import AppController
+from app.ui.gallery import ViewMode
 from app.ui.meeting_window import MeetingWindow
 from app.ui.ui_icons import UI_ICON_NAMES, ui_icon, ui_icon_path
 from tests.ui.conftest import Intents, frame, join, person, view
@@ -144,6 +147,85 @@ def test_notices_errors_and_toolbar_intents(
     window.toolbar.leave_action.trigger()
     qtbot.mouseClick(window.dialogs.buttons["end"], Qt.MouseButton.LeftButton)
     assert (intents.left, intents.ended) == (2, 1)
+
+
+def test_view_menu_switches_between_gallery_and_speaker_view(
+    qtbot: QtBot, offline_bridge: tuple[SessionBridge, Intents]
+) -> None:
+    bridge, _ = offline_bridge
+    window = _window(qtbot, bridge)
+    window.resize(1180, 740)
+    people = [
+        person("h", "Hana", Role.HOST, audio=True, video=True, joined=1),
+        person("a", "Amal", audio=True, video=True, joined=2),
+        person("b", "Badr", audio=True, video=True, joined=3),
+    ]
+    join(bridge, view("h", people), LocalMedia(camera_on=True))
+    toolbar, gallery = window.toolbar, window.gallery
+    assert toolbar.view_button.menu() is toolbar.view_menu
+    assert toolbar.view_menu.actions() == [
+        toolbar.gallery_view_action,
+        toolbar.speaker_view_action,
+    ]
+    assert [a.text() for a in toolbar.view_menu.actions()] == ["Gallery view", "Speaker view"]
+    assert toolbar.view_button.text() == "View"
+    assert toolbar.gallery_view_action.isChecked() and gallery.view_mode is ViewMode.GALLERY
+    keys = [TileKey(SELF), TileKey("a"), TileKey("b")]
+    bridge.listener.frame(TileKey("a"), frame((200, 0, 0)))
+    bridge.listener.frame(TileKey("b"), frame((0, 200, 0)))
+    qtbot.waitUntil(lambda: gallery.tiles[TileKey("b")].frames_painted > 0)
+
+    with qtbot.waitSignal(window.view_mode_changed) as chosen:
+        toolbar.speaker_view_action.trigger()
+    assert chosen.args == ["speaker"]
+    assert toolbar.speaker_view_action.isChecked() and not toolbar.gallery_view_action.isChecked()
+    assert toolbar.view_mode is ViewMode.SPEAKER
+    big = gallery.featured_tile()
+    assert big is not None and big.key == TileKey("a")
+    qtbot.waitUntil(lambda: big.width() > 3 * gallery.tiles[TileKey("b")].width())
+    # Badr speaks: the bridge's speaking set makes him the big tile after the hold.
+    gallery.speaker.hold = 0.05  # the rule itself is tested with a fake clock
+    bridge.speaking_changed.emit(frozenset({"b"}))
+    assert gallery.tiles[TileKey("b")].speaking
+    qtbot.waitUntil(lambda: gallery.featured_tile() is gallery.tiles[TileKey("b")], timeout=2000)
+    # A reconnect and a screen share that comes and goes keep the choice.
+    bridge.status_changed.emit(str(Status.RECONNECTING), "")
+    bridge.status_changed.emit(str(Status.JOINED), "")
+    people[1] = person("a", "Amal", audio=True, video=True, screen=True, joined=2)
+    bridge.meeting_changed.emit(view("h", people))
+    assert gallery.screen_tile is not None and gallery.featured_tile() is None
+    people[1] = person("a", "Amal", audio=True, video=True, joined=2)
+    bridge.meeting_changed.emit(view("h", people))
+    assert gallery.featured_tile() is gallery.tiles[TileKey("b")]
+
+    toolbar.gallery_view_action.trigger()
+    assert gallery.view_mode is ViewMode.GALLERY and gallery.featured_tile() is None
+    qtbot.waitUntil(lambda: gallery.grid_shape() == (2, 2))
+    assert [t.key for t in gallery.ordered_tiles()] == keys
+    assert gallery.tiles[TileKey("a")].has_frame and gallery.tiles[TileKey("b")].has_frame
+
+
+def test_the_view_is_remembered_for_the_next_meeting_window(
+    qtbot: QtBot, offline_bridge: tuple[SessionBridge, Intents]
+) -> None:
+    bridge, _ = offline_bridge
+    bridge.configure_media = lambda config: None  # type: ignore[method-assign]
+    controller = AppController(Settings(display_name="Hana"), None, bridge, save=False)
+    controller.start_window.closed.disconnect(controller.quit)
+    qtbot.addWidget(controller.start_window)
+    qtbot.addWidget(controller.waiting_screen)
+    join(bridge, view("h", PEOPLE))
+    first = controller.meeting_window
+    assert isinstance(first, MeetingWindow) and first.gallery.view_mode is ViewMode.GALLERY
+    first.toolbar.speaker_view_action.trigger()
+    bridge.status_changed.emit(str(Status.CLOSED), "")  # left: the window goes
+    assert controller.meeting_window is None
+    join(bridge, view("h", PEOPLE))
+    second = controller.meeting_window
+    assert isinstance(second, MeetingWindow) and second is not first
+    qtbot.addWidget(second)
+    assert second.gallery.view_mode is ViewMode.SPEAKER
+    assert second.toolbar.speaker_view_action.isChecked()
 
 
 TS = """<?xml version="1.0" encoding="utf-8"?>
