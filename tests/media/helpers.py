@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import cv2
 import numpy as np
 
-from app.media.audioformat import SAMPLE_RATE
+from app.media.audioformat import FRAME_SAMPLES, SAMPLE_RATE
+from app.media.mixer import AudioMixer
 from app.media.pattern import PatternGenerator
+from app.media.speaker import SpeakerSink
+from app.media.state import SourceState
 
 
 def wait_until(predicate: Callable[[], bool], timeout: float = 5.0, step: float = 0.02) -> bool:
@@ -65,3 +70,30 @@ def max_step(samples: np.ndarray) -> float:
     """Largest jump between neighbouring samples, as a fraction of full scale: clicks show here."""
     x = samples.astype(np.float64) / 32768
     return float(np.abs(np.diff(x)).max())
+
+
+@contextlib.contextmanager
+def playing_tone(device: str, frequency: float = 440.0) -> Iterator[None]:
+    """Play a steady tone on ``device`` in real time (20 ms frames) until the block ends."""
+    mixer = AudioMixer()
+    speaker = SpeakerSink(mixer, device)
+    speaker.start()
+    assert speaker.state is SourceState.LIVE, speaker.error
+    playing = threading.Event()
+    playing.set()
+
+    def play() -> None:
+        i, began = 0, time.monotonic()
+        while playing.is_set():
+            mixer.push("tone", tone(frequency, FRAME_SAMPLES, i * FRAME_SAMPLES))
+            i += 1
+            time.sleep(max(0.0, began + i * 0.02 - time.monotonic()))
+
+    player = threading.Thread(target=play, daemon=True)
+    player.start()
+    try:
+        yield
+    finally:
+        playing.clear()
+        player.join(2)
+        speaker.stop()

@@ -7,23 +7,20 @@ listening microphone hears.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 
 import numpy as np
 import pytest
 
-from app.media.audioformat import FRAME_SAMPLES, SAMPLE_RATE
+from app.media.audioformat import SAMPLE_RATE
 from app.media.microphone import MicrophoneSource
-from app.media.mixer import AudioMixer
 from app.media.processing import ProcessingConfig
 from app.media.soundcheck import Clip, Outcome, Phase, SoundCheck, chime
-from app.media.speaker import SpeakerSink
 from app.media.state import SourceState
 from tests.fixtures.pulse import PulseServer, pulse_server
 
-from .helpers import max_step, tone, wait_until
+from .helpers import max_step, playing_tone, wait_until
 
 __all__ = ["pulse_server"]
 
@@ -91,24 +88,8 @@ def test_microphone_test_records_then_plays_the_recording_back(
     """A 440 Hz tone plays while the test records; it stops; what the speaker plays
     after that can only be the recording."""
     microphone, frames = listener
-    mixer = AudioMixer()
-    player = SpeakerSink(mixer, pulse_server.device)
-    player.start()
-    assert player.state is SourceState.LIVE, player.error
-    playing = threading.Event()
-    playing.set()
-
-    def play_tone() -> None:
-        i, began = 0, time.monotonic()
-        while playing.is_set():
-            mixer.push("voice", tone(440, FRAME_SAMPLES, i * FRAME_SAMPLES))
-            i += 1
-            time.sleep(max(0.0, began + i * 0.02 - time.monotonic()))
-
-    voice = threading.Thread(target=play_tone, daemon=True)
-    voice.start()
     check = SoundCheck()
-    try:
+    with playing_tone(pulse_server.device):
         assert wait_until(lambda: microphone.level_dbfs > -20, timeout=5)
         # Processing on (as in a call): the recording is what others would hear.
         check.record_and_play(
@@ -119,10 +100,6 @@ def test_microphone_test_records_then_plays_the_recording_back(
         )
         assert check.phase is Phase.RECORDING
         assert wait_until(lambda: check.phase is Phase.PLAYING, timeout=10)
-    finally:
-        playing.clear()
-        voice.join(2)
-        player.stop()
     time.sleep(0.2)  # the tone's last buffers leave the sink
     heard_from = len(frames)
     assert check.wait(timeout=10)

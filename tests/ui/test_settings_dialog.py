@@ -16,16 +16,13 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.i18n import LanguageManager
-from app.media.audioformat import FRAME_SAMPLES
 from app.media.camera import CameraInfo
-from app.media.mixer import AudioMixer
-from app.media.speaker import SpeakerSink
 from app.media.state import SourceState
 from app.settings import CAMERA_PATTERN, Settings, load_settings
 from app.ui.application import media_config
 from app.ui.settings_dialog import DeviceLists, SettingsDialog
 from tests.fixtures.pulse import PulseServer, pulse_server
-from tests.media.helpers import tone
+from tests.media.helpers import playing_tone
 
 __all__ = ["pulse_server"]
 
@@ -150,24 +147,7 @@ def test_microphone_meter_follows_real_sound(
 ) -> None:
     """A tone played into the PulseAudio null sink is what the "pulse" microphone
     records (the sink's monitor): the meter rises."""
-    mixer = AudioMixer()
-    speaker = SpeakerSink(mixer, pulse_server.device)
-    speaker.start()
-    assert speaker.state is SourceState.LIVE, speaker.error
-    playing = threading.Event()
-    playing.set()
-
-    def play() -> None:
-        i = 0
-        began = time.monotonic()
-        while playing.is_set():
-            mixer.push("tone", tone(440, FRAME_SAMPLES, i * FRAME_SAMPLES))
-            i += 1
-            time.sleep(max(0.0, began + i * 0.02 - time.monotonic()))
-
-    player = threading.Thread(target=play, daemon=True)
-    player.start()
-    try:
+    with playing_tone(pulse_server.device):
         settings = Settings(camera=CAMERA_PATTERN, microphone=pulse_server.device)
         dialog = open_dialog(qtbot, settings, scan=no_devices)
         qtbot.waitUntil(lambda: dialog.microphone_state() is SourceState.LIVE, timeout=10000)
@@ -178,10 +158,6 @@ def test_microphone_meter_follows_real_sound(
         assert microphone is not None
         dialog.reject()
         qtbot.waitUntil(lambda: microphone.state is SourceState.STOPPED, timeout=5000)
-    finally:
-        playing.clear()
-        player.join(2)
-        speaker.stop()
 
 
 def test_voice_processing_choices_are_saved_and_reach_the_call(
