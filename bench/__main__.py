@@ -2,6 +2,7 @@
 
 python -m bench            # full run (several minutes)
 python -m bench --quick    # everything in reduced form, under a minute
+python -m bench --only audio  # one section (mouth-to-ear needs pulseaudio)
 """
 
 from __future__ import annotations

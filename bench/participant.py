@@ -129,10 +129,10 @@ class _DetectingMixer(AudioMixer):
         self.detector = detector
         self.names = names
 
-    def push(self, participant: str, samples: np.ndarray) -> None:
+    def push(self, participant: str, samples: np.ndarray, pts: int | None = None) -> None:
         now = time.time()
         self.detector.push(self.names.get(participant, participant), samples, now)
-        super().push(participant, samples)
+        super().push(participant, samples, pts)  # pts: the mixer conceals losses by it
 
 
 class BenchDevices(LocalDevices):

@@ -45,6 +45,7 @@ def rows(results: dict[str, Any]) -> list[Row]:
                         "raw aiortc P2P",
                     )
                 )
+    out += _audio_rows(results.get("audio"))
     meeting = results.get("meeting")
     relay = results.get("relay", {})
     encode = relay.get("encode_cpu_per_s")
@@ -173,6 +174,47 @@ def rows(results: dict[str, Any]) -> list[Row]:
     return out
 
 
+MOUTH_TO_EAR_BASELINE = "aiortc P2P, same client"
+
+
+def _audio_rows(audio: dict[str, Any] | None) -> list[Row]:
+    """Mouth-to-ear through the relay next to P2P; one "skipped"/"failed" row when the
+    section has no figures, so the table says so instead of dropping it."""
+    if not audio:
+        return []
+    if "skipped" in audio or "error" in audio:
+        word = "skipped" if "skipped" in audio else "failed"
+        return [Row("Mouth-to-ear audio latency (ms)", word, word, "n/a", MOUTH_TO_EAR_BASELINE)]
+    relay, p2p = audio.get("relay", {}), audio.get("p2p", {})
+    out = [
+        Row(
+            f"Mouth-to-ear audio {q}, 2 people (ms)",
+            _num(relay.get(f"{q}_ms")),
+            _num(p2p.get(f"{q}_ms")),
+            _ratio(audio.get(f"ratio_{q}")),
+            MOUTH_TO_EAR_BASELINE,
+        )
+        for q in ("p50", "p95", "max")
+    ]
+
+    def heard(r: dict[str, Any]) -> str:
+        return f"{r.get('clicks_heard', 0)}/{r.get('clicks_sent', 0)}"
+
+    def share(r: dict[str, Any]) -> float | None:
+        return r["clicks_heard"] / r["clicks_sent"] if r.get("clicks_sent") else None
+
+    out.append(
+        Row(
+            "Mouth-to-ear clicks heard / sent",
+            heard(relay),
+            heard(p2p),
+            _ratio(_ratio_of(share(relay), share(p2p))),
+            MOUTH_TO_EAR_BASELINE,
+        )
+    )
+    return out
+
+
 def _ratio_of(value: float | None, baseline: float | None) -> float | None:
     if value is None or baseline is None or baseline <= 0:
         return None
@@ -256,10 +298,20 @@ def notes(results: dict[str, Any]) -> list[str]:
             f"join: one argon2id passcode check (done by the server on every join) takes "
             f"{join['passcode_check_ms']:.0f} ms on this machine"
         )
+    audio = results.get("audio", {})
+    if audio.get("skipped"):
+        out.append(f"audio: skipped: {audio['skipped']}")
+    for path in ("relay", "p2p"):
+        r = audio.get(path, {})
+        if r and r.get("clicks_heard", 0) < r.get("clicks_sent", 0):
+            out.append(
+                f"audio, {path}: {r['clicks_heard']} of {r['clicks_sent']} clicks heard "
+                f"({r.get('underruns', 0)} mixer underruns, {r.get('dropped_ms', 0)} ms dropped)"
+            )
     gui = results.get("gui", {})
     if gui.get("widgets"):
         out.append(f"GUI widgets measured: {gui['widgets']}")
-    for name in ("codec", "join", "gui"):
+    for name in ("codec", "join", "gui", "audio"):
         if results.get(name, {}).get("error"):
             out.append(f"{name}: failed (see JSON)")
     return out

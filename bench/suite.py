@@ -15,13 +15,14 @@ from typing import Any
 
 import psutil
 
+from bench import audio_latency
 from bench.codec import measure_codec
 from bench.crew import wait_for_servers, warm_up
 from bench.meeting import FPS_FLOOR, Timing, run_meeting
 from bench.scenarios import run_gui, run_join
 from bench.stats import dig, ratio, slope
 
-SECTIONS = ("codec", "latency", "meeting", "relay", "join", "gui")
+SECTIONS = ("codec", "latency", "meeting", "relay", "join", "gui", "audio")
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,9 @@ class Config:
     joins: int
     gui_seconds: float
     gui_idle_seconds: float
+    audio_seconds: float  # clicking time per path (a click every 0.4 s)
+    audio_warmup: float  # audio flowing through each path before the clicks
+    audio_rounds: int  # fresh set-ups per path, taking turns (the delay is set per set-up)
     timeout: float
     only: frozenset[str] = field(default_factory=lambda: frozenset(SECTIONS))
 
@@ -49,6 +53,9 @@ FULL = Config(
     joins=10,
     gui_seconds=10,
     gui_idle_seconds=3,
+    audio_seconds=8,
+    audio_warmup=2,
+    audio_rounds=3,
     timeout=120,
 )
 
@@ -62,6 +69,9 @@ QUICK = Config(
     joins=3,
     gui_seconds=1.0,
     gui_idle_seconds=0.3,
+    audio_seconds=3,
+    audio_warmup=1,
+    audio_rounds=1,
     timeout=30,
 )
 
@@ -175,6 +185,22 @@ def run(
             log,
         )
     wait_for_servers()
+    if "audio" in want:  # last: no meeting server of ours is still shutting down
+        results["audio"] = _guarded(
+            "audio: mouth-to-ear through the relay and P2P",
+            lambda: audio_section(
+                audio_latency.run_in_child(
+                    config.audio_seconds,
+                    config.audio_warmup,
+                    config.audio_rounds,
+                    # Set-up (PulseAudio, server, join) plus every round's clicking.
+                    config.timeout
+                    + 2 * config.audio_rounds * (config.audio_warmup + config.audio_seconds + 5),
+                    log,
+                )
+            ),
+            log,
+        )
     results["meta"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     results["meta"]["elapsed_s"] = round(time.monotonic() - started, 1)
     return results
@@ -370,3 +396,33 @@ def gui_section(figures: dict[str, Any]) -> dict[str, Any]:
         "Baseline: a minimal 2x2 QLabel grid fed by take_frames() in the same meeting."
     )
     return figures
+
+
+def audio_section(figures: dict[str, Any]) -> dict[str, Any]:
+    how = (
+        "Mouth-to-ear with real sound devices on a private PulseAudio server: a click train "
+        "played into a null sink's left channel is the sender's microphone; the receiver's "
+        "speaker plays into the right channel; one recording of both gives each click's "
+        "delay, device buffers included. Liqaa: two MeetingSessions through the embedded "
+        "server's relay; baseline: one aiortc peer connection pair, same microphone track "
+        "and processing, mixer and speaker, no relay. Both with the app client's settings "
+        "(1 frame of aiortc audio prefetch, AudioMixer's defaults). Each round is a fresh "
+        "set-up of both paths, taking turns; the delay barely moves within a set-up (it is "
+        "fixed by the playback buffers' fill when audio starts), so the figures pool every "
+        "click of every round and rounds_p50_ms gives each set-up's median."
+    )
+    if "skipped" in figures:
+        return {"skipped": figures["skipped"], "how": how}
+    paths = {r["path"]: r for r in figures.get("audio_latency", [])}
+    relay, p2p = paths.get("relay", {}), paths.get("p2p", {})
+    return {
+        "how": how,
+        "pulseaudio": figures.get("pulseaudio"),
+        "tuning": relay.get("tuning"),
+        "relay": relay,
+        "p2p": p2p,
+        "ratio_p50": ratio(relay.get("p50_ms"), p2p.get("p50_ms")),
+        "ratio_p95": ratio(relay.get("p95_ms"), p2p.get("p95_ms")),
+        "ratio_max": ratio(relay.get("max_ms"), p2p.get("max_ms")),
+        **({"stderr": figures["stderr"]} if "stderr" in figures else {}),
+    }
