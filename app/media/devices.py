@@ -13,9 +13,13 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, Literal
 
-from .audioformat import FRAME_SAMPLES, SAMPLE_RATE, stream_formats
+from .audioformat import SAMPLE_RATE, stream_formats
 
 logger = logging.getLogger(__name__)
+
+# The device block: 10 ms. Each block waits in a buffer at both ends (capture and
+# playback), so halving the app's 20 ms frame here takes ~15 ms off mouth to ear.
+BLOCK_SAMPLES = SAMPLE_RATE // 100
 
 Kind = Literal["input", "output"]
 
@@ -185,7 +189,7 @@ def open_stream(
     finished: Callable[[], None],
     prepare: Callable[[int], None],
 ) -> Any:
-    """Open and start an int16 PortAudio stream of 20 ms blocks on ``device``.
+    """Open and start an int16 PortAudio stream of 10 ms blocks on ``device``.
 
     Tries ``preferred_rate`` first, then the device's own rate and channel counts
     (``stream_formats``). ``prepare(rate)`` runs before the stream starts, so the
@@ -203,7 +207,7 @@ def open_stream(
                 samplerate=rate,
                 channels=channels,
                 dtype="int16",
-                blocksize=FRAME_SAMPLES * rate // SAMPLE_RATE,
+                blocksize=BLOCK_SAMPLES * rate // SAMPLE_RATE,
                 latency="low",
                 callback=callback,
                 finished_callback=finished,
