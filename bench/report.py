@@ -46,6 +46,7 @@ def rows(results: dict[str, Any]) -> list[Row]:
                     )
                 )
     out += _audio_rows(results.get("audio"))
+    out += _processing_rows(results.get("processing"))
     meeting = results.get("meeting")
     relay = results.get("relay", {})
     encode = relay.get("encode_cpu_per_s")
@@ -175,6 +176,33 @@ def rows(results: dict[str, Any]) -> list[Row]:
 
 
 MOUTH_TO_EAR_BASELINE = "aiortc P2P, same client"
+PROCESSING_BASELINE = "one bare WebRTC APM"
+_LEVEL_NAMES = {
+    "low": "low",
+    "moderate": "moderate",
+    "high": "high (default)",
+    "very_high": "very high",
+}
+
+
+def _processing_rows(processing: dict[str, Any] | None) -> list[Row]:
+    """Voice processing CPU per 10 ms chunk at each noise suppression level."""
+    if not processing:
+        return []
+    if "skipped" in processing or "error" in processing:
+        word = "skipped" if "skipped" in processing else "failed"
+        return [Row("Voice processing CPU per 10 ms (ms)", word, word, "n/a", PROCESSING_BASELINE)]
+    baseline = processing.get("baseline_cpu_ms_per_10ms")
+    return [
+        Row(
+            f"Voice processing CPU per 10 ms, noise suppression {_LEVEL_NAMES[level]} (ms)",
+            _num(ms, 3),
+            _num(baseline, 3),
+            _ratio(processing.get("ratios", {}).get(level)),
+            PROCESSING_BASELINE,
+        )
+        for level, ms in processing.get("cpu_ms_per_10ms", {}).items()
+    ]
 
 
 def _audio_rows(audio: dict[str, Any] | None) -> list[Row]:
@@ -311,7 +339,7 @@ def notes(results: dict[str, Any]) -> list[str]:
     gui = results.get("gui", {})
     if gui.get("widgets"):
         out.append(f"GUI widgets measured: {gui['widgets']}")
-    for name in ("codec", "join", "gui", "audio"):
+    for name in ("codec", "join", "gui", "audio", "processing"):
         if results.get(name, {}).get("error"):
             out.append(f"{name}: failed (see JSON)")
     return out

@@ -19,10 +19,11 @@ from bench import audio_latency
 from bench.codec import measure_codec
 from bench.crew import wait_for_servers, warm_up
 from bench.meeting import FPS_FLOOR, Timing, run_meeting
+from bench.processing import measure_processing
 from bench.scenarios import run_gui, run_join
 from bench.stats import dig, ratio, slope
 
-SECTIONS = ("codec", "latency", "meeting", "relay", "join", "gui", "audio")
+SECTIONS = ("codec", "latency", "meeting", "relay", "join", "gui", "audio", "processing")
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class Config:
     audio_seconds: float  # clicking time per path (a click every 0.4 s)
     audio_warmup: float  # audio flowing through each path before the clicks
     audio_rounds: int  # fresh set-ups per path, taking turns (the delay is set per set-up)
+    processing_seconds: float  # of audio through the voice processing, per level
     timeout: float
     only: frozenset[str] = field(default_factory=lambda: frozenset(SECTIONS))
 
@@ -56,6 +58,7 @@ FULL = Config(
     audio_seconds=8,
     audio_warmup=2,
     audio_rounds=3,
+    processing_seconds=20,
     timeout=120,
 )
 
@@ -72,6 +75,7 @@ QUICK = Config(
     audio_seconds=3,
     audio_warmup=1,
     audio_rounds=1,
+    processing_seconds=4,
     timeout=30,
 )
 
@@ -182,6 +186,12 @@ def run(
             lambda: gui_section(
                 run_gui(4, config.gui_seconds, config.gui_idle_seconds, config.timeout)
             ),
+            log,
+        )
+    if "processing" in want:
+        results["processing"] = _guarded(
+            "processing: voice processing CPU per 10 ms",
+            lambda: processing_section(measure_processing(config.processing_seconds)),
             log,
         )
     wait_for_servers()
@@ -425,4 +435,22 @@ def audio_section(figures: dict[str, Any]) -> dict[str, Any]:
         "ratio_p95": ratio(relay.get("p95_ms"), p2p.get("p95_ms")),
         "ratio_max": ratio(relay.get("max_ms"), p2p.get("max_ms")),
         **({"stderr": figures["stderr"]} if "stderr" in figures else {}),
+    }
+
+
+def processing_section(figures: dict[str, Any]) -> dict[str, Any]:
+    how = (
+        "CPU of the microphone's voice processing per 10 ms chunk (time.process_time), "
+        "after 2 s of adaptation: Liqaa's AudioProcessor (echo cancellation with its "
+        "far-end queue, noise suppression at each level, automatic gain) against one bare "
+        "livekit AudioProcessingModule with every feature on, same signals, same run."
+    )
+    if "skipped" in figures:
+        return {"skipped": figures["skipped"], "how": how}
+    baseline = figures["baseline_cpu_ms_per_10ms"]
+    levels = figures["cpu_ms_per_10ms"]
+    return {
+        "how": how,
+        **figures,
+        "ratios": {level: ratio(ms, baseline) for level, ms in levels.items()},
     }

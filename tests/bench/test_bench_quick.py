@@ -45,7 +45,7 @@ def test_quick_run_reports_every_section_with_baselines(results: dict[str, Any])
     meta = results["meta"]
     assert meta["mode"] == "quick"
     assert meta["machine"]["cores"] >= 1 and meta["machine"]["aiortc"]
-    for section in ("codec", "latency", "meeting", "relay", "join", "gui", "audio"):
+    for section in ("codec", "latency", "meeting", "relay", "join", "gui", "audio", "processing"):
         assert section in results, section
         assert "error" not in results[section], results[section].get("error")
 
@@ -101,6 +101,14 @@ def test_quick_run_reports_every_section_with_baselines(results: dict[str, Any])
         assert 0 < figures["p50_ms"] < 400, (path, figures)
         assert figures["p50_ms"] <= figures["p95_ms"] <= figures["max_ms"], (path, figures)
     assert positive(audio["ratio_p50"]) and positive(audio["ratio_p95"])
+
+    # Voice processing: every noise suppression level measured against the bare module.
+    processing = results["processing"]
+    assert "skipped" not in processing, processing["skipped"]
+    assert positive(processing["baseline_cpu_ms_per_10ms"])
+    assert set(processing["cpu_ms_per_10ms"]) == {"low", "moderate", "high", "very_high"}
+    assert all(positive(ms) for ms in processing["cpu_ms_per_10ms"].values())
+    assert all(positive(r) for r in processing["ratios"].values())
 
     table = results["table"]
     assert len(table) >= 15
