@@ -359,7 +359,10 @@ class MeetingSession:
             for gone in {x.pid for x in old_view.participants} - present:
                 self.devices.forget(gone)  # audio-only participants have no tile to close
                 silent.add(gone)
-        if any([self._speaking.forget(pid) for pid in silent]):
+        before = self._speaking.speaking
+        for pid in silent:
+            self._speaking.forget(pid)
+        if self._speaking.speaking != before:
             self.listener.speaking_changed(self._speaking.speaking)
         self.listener.meeting_changed(view)
 
