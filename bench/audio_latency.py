@@ -172,13 +172,18 @@ class _Keepalive:
             self.flowing.set()
 
     def stop(self) -> None:
-        self._process.terminate()
-        try:
-            self._process.wait(5)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait(5)
+        _terminate(self._process, grace=5)
         self._thread.join(5)
+
+
+def _terminate(process: subprocess.Popen[bytes], grace: float) -> None:
+    """SIGTERM, then SIGKILL if it has not ended within ``grace`` seconds."""
+    process.terminate()
+    try:
+        process.wait(grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(5)
 
 
 @contextlib.contextmanager
@@ -408,12 +413,7 @@ class _Recording:
         )
 
     def stop(self) -> np.ndarray:
-        self._process.terminate()
-        try:
-            self._process.wait(10)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait(5)
+        _terminate(self._process, grace=10)
         self._file.seek(0)
         out = self._file.read()
         self._file.close()
