@@ -48,6 +48,22 @@ _DEVICE_STATE = {
 
 Source = CameraSource | MicrophoneSource | ScreenSource
 
+# The MediaConfig fields each kind's source and track are made from: a settings
+# change restarts only the kinds it touches (a microphone option must not blink
+# the camera).
+_CONFIG_FIELDS: dict[MediaKind, tuple[str, ...]] = {
+    MediaKind.VIDEO: ("camera", "width", "height", "fps", "pattern_label"),
+    MediaKind.AUDIO: (
+        "microphone",
+        "voice_frequency",
+        "echo_cancellation",
+        "noise_suppression",
+        "auto_gain",
+        "noise_suppression_level",
+    ),
+    MediaKind.SCREEN: ("screen_monitor", "screen_fps", "screen_display"),
+}
+
 
 class LocalDevices:
     def __init__(self, config: MediaConfig) -> None:
@@ -147,12 +163,18 @@ class LocalDevices:
         return None
 
     async def reconfigure(self, config: MediaConfig) -> dict[MediaKind, MediaStreamTrack | None]:
-        """Apply new device choices; returns the new track of every running kind."""
-        running = list(self._tracks)
-        speaker_changed = config.speaker != self.config.speaker
+        """Apply new device choices; returns the new track of each running kind that
+        the change touched (the others keep running as they are)."""
+        old = self.config
+        touched = [
+            kind
+            for kind in self._tracks
+            if any(getattr(config, name) != getattr(old, name) for name in _CONFIG_FIELDS[kind])
+        ]
+        speaker_changed = config.speaker != old.speaker
         self.config = config
         tracks: dict[MediaKind, MediaStreamTrack | None] = {}
-        for kind in running:
+        for kind in touched:
             self.stop(kind)
             tracks[kind] = await self.start(kind)
         if speaker_changed and self._speaker is not None:
