@@ -2,8 +2,9 @@
 
 A connection moves through three states: ``new`` (may create or join), ``waiting``
 (in the lobby: may only leave) and ``joined``. Anything else gets an error reply.
-Every error is a strike; too many strikes, or too many messages per second, and
-the connection is closed. Nothing a client sends can raise out of here.
+Every error is a strike, except the refusals a well-behaved client meets through a
+race (``NOT_STRIKES``); too many strikes, or too many messages per second, and the
+connection is closed. Nothing a client sends can raise out of here.
 """
 
 from __future__ import annotations
@@ -32,6 +33,13 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 MAX_STRIKES = 10
+# Refused by the meeting's rules after a race, not by abuse: the host switched chat
+# off while the guest was typing, someone else started sharing first, the
+# participant acted on left a moment ago; or the server's own fault. A guest who
+# keeps pressing "unmute" after the host forbade it must not be thrown out.
+NOT_STRIKES = frozenset(
+    {Code.PERMISSION_OFF, Code.SOMEONE_SHARING, Code.NO_SUCH_PARTICIPANT, Code.INTERNAL}
+)
 RATE_PER_SECOND = 40.0  # token bucket: SDP bursts fit, floods do not
 RATE_BURST = 80.0
 
@@ -82,8 +90,10 @@ class Connection:
             await self.ws.close(code=WSCloseCode.POLICY_VIOLATION, message=code.encode())
 
     async def error(self, code: Code, detail: str = "", ref: str = "") -> None:
-        self.strikes += 1
         await self.send(p.Error(code=code, detail=detail, ref=ref))
+        if code in NOT_STRIKES:
+            return
+        self.strikes += 1
         if self.strikes >= MAX_STRIKES:
             logger.warning("%s: too many bad messages, disconnecting", self.address)
             await self.send(p.Closed(code=Code.FLOODING))

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from app.core import protocol as p
 from app.core.errors import Code
 from app.core.roles import MediaKind
-from app.server.connection import MAX_STRIKES
+from app.server.connection import MAX_STRIKES, NOT_STRIKES
 from app.server.server import Limits
 from tests.abuse.scene import Answer, Scene, eventually, make_scene, probe
 from tests.abuse.strategies import (
@@ -86,7 +86,7 @@ def check(answer: Answer, expected: Expect, striker: Striker, frame: Frame) -> N
         assert answer.errors == [], (answer, where)
         if expected.reply is not None:
             assert any(isinstance(r, expected.reply) for r in answer.replies), (answer, where)
-    striker.strikes += len(answer.errors)
+    striker.strikes += sum(e.code not in NOT_STRIKES for e in answer.errors)
     if striker.strikes >= MAX_STRIKES:
         assert answer.closed == p.Closed(code=Code.FLOODING), (answer, where)
         assert answer.disconnected, where

@@ -11,6 +11,7 @@ from app.core import protocol as p
 from app.core.errors import Code
 from app.core.roles import MediaKind
 from app.rtc.signaling import CertificateMismatch, SignalingClient
+from app.server.connection import MAX_STRIKES
 from tests.server.conftest import RunningServer
 from tests.server.harness import Guest
 from tests.server.test_meeting_flow import GREEN, RED, guest_joins, host_meeting
@@ -85,6 +86,29 @@ async def test_malformed_messages_get_errors_and_abuse_disconnects(running: Runn
     assert [type(r) for r in replies] == [p.Error, p.Error, p.Closed]
     assert replies[-1] == p.Closed(code=Code.FLOODING)
     await client.close()
+    await host.close()
+
+
+async def test_refusals_from_races_never_disconnect_a_guest(running: RunningServer) -> None:
+    """A guest who keeps trying to chat after the host switched chat off gets an
+    error each time, and stays: only abuse counts towards the strike limit."""
+    host, created = await host_meeting(running, waiting_room=False)
+    guest = await guest_joins(running, created, "Guest")
+    await host.send(p.SetPermission(permission="chat", allowed=False))
+    await guest.wait_for(lambda: not guest.state.permissions["chat"])
+    for _ in range(MAX_STRIKES + 5):
+        await guest.send(p.SendChat(text="hello?"))
+    await guest.wait_for(lambda: len(guest.errors()) == MAX_STRIKES + 5)
+    assert {e.code for e in guest.errors()} == {Code.PERMISSION_OFF}
+    await asyncio.sleep(0.2)
+    assert guest.closed is None
+    await host.send(p.SetPermission(permission="chat", allowed=True))
+    await guest.wait_for(lambda: guest.state.permissions["chat"])
+    await guest.send(p.SendChat(text="finally"))
+    await host.wait_for(
+        lambda: any(isinstance(e, p.ChatMessage) and e.text == "finally" for e in host.events)
+    )
+    await guest.close()
     await host.close()
 
 
