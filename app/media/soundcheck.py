@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .audioformat import FRAME_SAMPLES, SAMPLE_RATE
+from .audioformat import FRAME_SAMPLES, SAMPLE_RATE, level_dbfs
 from .microphone import MicrophoneSource
 from .processing import AudioProcessor, ProcessingConfig
 from .speaker import SpeakerSink
@@ -217,11 +217,10 @@ class SoundCheck:
                     for i in range(0, wanted, FRAME_SAMPLES)
                 ]
             )
-        peaks = [
-            float(np.sqrt(np.mean(recording[i : i + FRAME_SAMPLES].astype(np.float64) ** 2)))
+        self.recorded_peak_dbfs = max(
+            level_dbfs(recording[i : i + FRAME_SAMPLES])
             for i in range(0, len(recording), FRAME_SAMPLES)
-        ]
-        self.recorded_peak_dbfs = float(20 * np.log10(max(peaks) / 32768 + 1e-12))
+        )
         self._play(gen, recording, speaker)
 
     def _play(self, gen: int, samples: np.ndarray, speaker: int | str | None) -> None:
