@@ -24,7 +24,7 @@ from typing import Any, Final
 
 import platformdirs
 
-from app.media.processing import NOISE_SUPPRESSION_LEVELS
+from app.media.processing import NOISE_SUPPRESSION_LEVELS, ProcessingConfig
 
 __all__ = [
     "APP_NAME",
@@ -79,6 +79,21 @@ class Settings:
     #: One of ``NOISE_SUPPRESSION_LEVELS``.
     noise_suppression_level: str = "high"
     auto_gain: bool = True
+
+    def processing(self) -> ProcessingConfig:
+        """The microphone processing these settings choose."""
+        return ProcessingConfig(
+            echo_cancellation=self.echo_cancellation,
+            noise_suppression=self.noise_suppression,
+            noise_suppression_level=self.noise_suppression_level,
+            auto_gain=self.auto_gain,
+        )
+
+    def set_processing(self, config: ProcessingConfig) -> None:
+        self.echo_cancellation = config.echo_cancellation
+        self.noise_suppression = config.noise_suppression
+        self.noise_suppression_level = config.noise_suppression_level
+        self.auto_gain = config.auto_gain
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"version": SETTINGS_VERSION}

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from app.media.processing import ProcessingConfig
 from app.settings import (
     CONFIG_DIR_ENV,
     Settings,
@@ -180,3 +181,13 @@ def test_overwrite_keeps_single_file(config: Path) -> None:
         assert save_settings(Settings(display_name=name))
     assert load_settings().display_name == "c"
     assert os.listdir(config) == ["settings.json"]
+
+
+def test_processing_defaults_agree_and_round_trip() -> None:
+    # The settings file's defaults and the processor's are the same choice.
+    assert Settings().processing() == ProcessingConfig()
+    settings = Settings()
+    chosen = ProcessingConfig(echo_cancellation=False, noise_suppression_level="moderate")
+    settings.set_processing(chosen)
+    assert settings.processing() == chosen
+    assert settings.noise_suppression_level == "moderate" and not settings.echo_cancellation

@@ -23,7 +23,7 @@ from app.media.audioformat import SILENCE_DBFS, level_dbfs
 from app.media.camera import CameraSource
 from app.media.microphone import MicrophoneSource
 from app.media.mixer import AudioMixer
-from app.media.processing import AudioProcessor, ProcessingConfig
+from app.media.processing import AudioProcessor
 from app.media.screen import ScreenSource
 from app.media.speaker import SpeakerSink
 from app.media.state import SourceState
@@ -53,14 +53,7 @@ Source = CameraSource | MicrophoneSource | ScreenSource
 # the camera).
 _CONFIG_FIELDS: dict[MediaKind, tuple[str, ...]] = {
     MediaKind.VIDEO: ("camera", "width", "height", "fps", "pattern_label"),
-    MediaKind.AUDIO: (
-        "microphone",
-        "voice_frequency",
-        "echo_cancellation",
-        "noise_suppression",
-        "auto_gain",
-        "noise_suppression_level",
-    ),
+    MediaKind.AUDIO: ("microphone", "voice_frequency", "processing"),
     MediaKind.SCREEN: ("screen_monitor", "screen_fps", "screen_display"),
 }
 
@@ -122,15 +115,7 @@ class LocalDevices:
         if isinstance(source, CameraSource):
             return CameraTrack(source)
         if isinstance(source, MicrophoneSource):
-            c = self.config
-            self.processor = AudioProcessor(
-                ProcessingConfig(
-                    echo_cancellation=c.echo_cancellation,
-                    noise_suppression=c.noise_suppression,
-                    auto_gain=c.auto_gain,
-                    noise_suppression_level=c.noise_suppression_level,
-                )
-            )
+            self.processor = AudioProcessor(self.config.processing)
             return MicrophoneTrack(source, self.processor)
         return ScreenTrack(source)
 

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from app.core.invite import Invite
 from app.core.roles import MediaKind
+from app.media.processing import ProcessingConfig
 
 
 class Status(StrEnum):
@@ -76,11 +77,8 @@ class MediaConfig:
     screen_display: str | None = None  # X display to capture (None: $DISPLAY)
     pattern_label: str = "Liqaa"  # the name drawn on the test pattern
     voice_frequency: float = 220.0  # pitch of the synthetic voice
-    # Microphone processing (app.media.processing); applied when the mic (re)starts.
-    echo_cancellation: bool = True
-    noise_suppression: bool = True
-    auto_gain: bool = True
-    noise_suppression_level: str = "high"  # low, moderate, high, very_high
+    # Echo cancellation, noise suppression, gain; applied when the mic (re)starts.
+    processing: ProcessingConfig = field(default_factory=ProcessingConfig)
 
 
 PATTERN = "pattern"

@@ -93,10 +93,7 @@ def media_config(settings: Settings) -> MediaConfig:
         camera=camera,
         microphone=settings.microphone,
         speaker=settings.speaker,
-        echo_cancellation=settings.echo_cancellation,
-        noise_suppression=settings.noise_suppression,
-        noise_suppression_level=settings.noise_suppression_level,
-        auto_gain=settings.auto_gain,
+        processing=settings.processing(),
         pattern_label=settings.display_name.encode("ascii", "ignore").decode().strip() or APP_NAME,
     )
 

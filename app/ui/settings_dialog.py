@@ -513,11 +513,7 @@ class SettingsDialog(QDialog):
         s.camera = self.camera_value()
         s.microphone = self.microphone_value()
         s.speaker = self.speaker_value()
-        processing = self.processing_config()
-        s.echo_cancellation = processing.echo_cancellation
-        s.noise_suppression = processing.noise_suppression
-        s.noise_suppression_level = processing.noise_suppression_level
-        s.auto_gain = processing.auto_gain
+        s.set_processing(self.processing_config())
         language = self.language_combo.currentData()
         digits = self.digits_combo.currentData()
         digits = digits if isinstance(digits, bool) else None

@@ -7,6 +7,7 @@ import dataclasses
 from app.client.devices import _CONFIG_FIELDS, LocalDevices
 from app.client.state import PATTERN, SYNTHETIC, MediaConfig
 from app.core.roles import MediaKind
+from app.media.processing import ProcessingConfig
 
 
 def test_every_config_field_belongs_to_a_kind() -> None:
@@ -21,13 +22,14 @@ async def test_a_settings_change_restarts_only_the_kinds_it_touches() -> None:
     video = await devices.start(MediaKind.VIDEO)
     audio = await devices.start(MediaKind.AUDIO)
     try:
-        config = dataclasses.replace(devices.config, noise_suppression_level="low")
+        low = ProcessingConfig(noise_suppression_level="low")
+        config = dataclasses.replace(devices.config, processing=low)
         changed = await devices.reconfigure(config)
         assert set(changed) == {MediaKind.AUDIO}  # the camera does not blink
         assert await devices.start(MediaKind.VIDEO) is video
         new_audio = changed[MediaKind.AUDIO]
         assert new_audio is not None and new_audio is not audio
-        assert devices.config.noise_suppression_level == "low"
+        assert devices.config.processing == low
 
         changed = await devices.reconfigure(dataclasses.replace(config, pattern_label="Sara"))
         assert set(changed) == {MediaKind.VIDEO}

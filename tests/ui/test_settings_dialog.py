@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from app.i18n import LanguageManager
 from app.media.camera import CameraInfo
+from app.media.processing import ProcessingConfig
 from app.media.state import SourceState
 from app.settings import CAMERA_PATTERN, Settings, load_settings
 from app.ui.application import media_config
@@ -190,10 +191,8 @@ def test_voice_processing_choices_are_saved_and_reach_the_call(
     )
     assert stored.noise_suppression_level == "low"
     config = media_config(stored)
-    assert (config.echo_cancellation, config.noise_suppression_level, config.auto_gain) == (
-        False,
-        "low",
-        False,
+    assert config.processing == ProcessingConfig(
+        echo_cancellation=False, noise_suppression_level="low", auto_gain=False
     )
 
 
