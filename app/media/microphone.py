@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import logging
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -28,16 +26,14 @@ from .audioformat import (
     level_dbfs,
     to_mono_int16,
 )
-from .devices import AudioDevice, open_stream, portaudio, portaudio_error, resolve_device
-from .state import SourceState, StateCallback, StateCell
-
-logger = logging.getLogger(__name__)
+from .soundstream import SoundStream
+from .state import SourceState, StateCallback
 
 # Devices may take a moment to deliver their first block: no stall alarm before that.
 _START_GRACE = 2.0
 
 
-class MicrophoneSource:
+class MicrophoneSource(SoundStream):
     """Captures 48 kHz mono int16 in 960-sample frames from an input device.
 
     ``device`` is an index, a name (exact, case-insensitive or substring) or None
@@ -46,6 +42,10 @@ class MicrophoneSource:
     state is ``unavailable`` and ``error`` says why; nothing raises. Call
     ``start()`` again to retry (after ``devices.rescan_devices()`` for new hardware).
     """
+
+    KIND = "input"
+    NOUN = "microphone"
+    DIED = "stopped delivering audio"
 
     def __init__(
         self,
@@ -56,17 +56,10 @@ class MicrophoneSource:
         max_frames: int = 10,
         stall_timeout: float = 1.0,
     ) -> None:
-        self._device_spec = device
-        self._device_rate = device_rate
-        self._state = StateCell(on_state)
+        super().__init__(device, on_state=on_state, device_rate=device_rate)
         self._frames: collections.deque[np.ndarray] = collections.deque(maxlen=max_frames)
         self._stall_timeout = stall_timeout
-        self._control = threading.Lock()
-        self._stream: Any = None
-        self._stopping = False
-        self._device: AudioDevice | None = None
         self._converter: RateConverter | None = None
-        self._stream_rate = 0
         self._pending = np.zeros(0, dtype=np.int16)
         self._level = SILENCE_DBFS
         self._last_callback = 0.0
@@ -76,24 +69,6 @@ class MicrophoneSource:
         self.dropped_frames = 0
         # Recorders (``add_tap``); replaced, never mutated, so the callback reads it lock-free.
         self._taps: tuple[Callable[[np.ndarray], None], ...] = ()
-
-    @property
-    def state(self) -> SourceState:
-        return self._state.value
-
-    @property
-    def error(self) -> str | None:
-        return self._state.error
-
-    @property
-    def stream_rate(self) -> int:
-        """The rate the device was opened at (48000 unless it refused; 0 before start)."""
-        return self._stream_rate
-
-    @property
-    def device(self) -> AudioDevice | None:
-        """The device in use (after ``start``)."""
-        return self._device
 
     @property
     def level_dbfs(self) -> float:
@@ -110,62 +85,17 @@ class MicrophoneSource:
         with self._control:
             self._taps = tuple(t for t in self._taps if t != tap)
 
-    def start(self) -> None:
-        with self._control:
-            if self._stream is not None:
-                return
-            self._stopping = False
-            if portaudio() is None:
-                self._state.set(SourceState.UNAVAILABLE, portaudio_error())
-                return
-            device = resolve_device(self._device_spec, "input")
-            if device is None:
-                reason = (
-                    "no microphone found"
-                    if self._device_spec is None
-                    else f"microphone {self._device_spec!r} not found"
-                )
-                self._state.set(SourceState.UNAVAILABLE, reason)
-                return
-            self._state.set(SourceState.STARTING)
-            try:
-                self._stream = self._open(device)
-            except Exception as exc:
-                self._stream = None
-                self._state.set(SourceState.UNAVAILABLE, f"cannot open {device.name}: {exc}")
-                return
-            self._device = device
-            self._last_callback = time.monotonic() + _START_GRACE
-            self._state.set(SourceState.LIVE)
-
-    def _open(self, device: AudioDevice) -> Any:
-        return open_stream(
-            "input",
-            device,
-            self._device_rate or SAMPLE_RATE,
-            self._callback,
-            self._finished,
-            self._prepare,
-        )
+    def _opened(self) -> None:
+        self._last_callback = time.monotonic() + _START_GRACE
 
     def _prepare(self, rate: int) -> None:
         self._converter = RateConverter(rate, SAMPLE_RATE) if rate != SAMPLE_RATE else None
         self._stream_rate = rate
         self._pending = np.zeros(0, dtype=np.int16)
 
-    def stop(self) -> None:
-        with self._control:
-            stream, self._stream = self._stream, None
-            self._stopping = True
-            if stream is not None:
-                try:
-                    stream.stop()
-                    stream.close()
-                except Exception as exc:
-                    logger.warning("closing microphone stream: %s", exc)
-            self._frames.clear()
-            self._level = SILENCE_DBFS
-            self._state.set(SourceState.STOPPED)
+    def _closed(self) -> None:
+        self._frames.clear()
+        self._level = SILENCE_DBFS
 
     # PortAudio threads
 
@@ -198,11 +128,6 @@ class MicrophoneSource:
             loop.call_soon_threadsafe(event.set)
         except RuntimeError:  # loop closed: nobody is reading any more
             self._loop = None
-
-    def _finished(self) -> None:
-        if not self._stopping:
-            name = self._device.name if self._device else "microphone"
-            self._state.set(SourceState.UNAVAILABLE, f"{name} stopped delivering audio")
 
     # Consumer side (one asyncio reader)
 
