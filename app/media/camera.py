@@ -13,7 +13,6 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -21,9 +20,9 @@ from typing import Literal
 import cv2
 import numpy as np
 
-from .frames import CapturedFrame, FrameListener, FrameSlot, Ticker, even, fit_frame
+from .frames import CaptureSource, Ticker, even, fit_frame
 from .pattern import PatternGenerator, paint_counter
-from .state import SourceState, StateCallback, StateCell
+from .state import SourceState, StateCallback
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +84,7 @@ def list_cameras(max_index: int = 10) -> list[CameraInfo]:
     return found
 
 
-class CameraSource:
+class CameraSource(CaptureSource):
     """Captures RGB frames at a chosen size and rate into a latest-frame slot.
 
     ``CameraSource(0)`` opens a device index, ``CameraSource("clip.mp4")`` plays a
@@ -114,6 +113,7 @@ class CameraSource:
             raise ValueError("give either a device index / file path or pattern=<name>")
         if fps <= 0:
             raise ValueError("fps must be positive")
+        super().__init__(on_state=on_state, retry_interval=retry_interval)
         self.kind: SourceKind
         self._device: int | None = None
         self._path: Path | None = None
@@ -133,94 +133,24 @@ class CameraSource:
         #: Paint the frame counter on device/file frames too (pattern frames always have it).
         self.counter = counter
         self.failure_threshold = max(1, failure_threshold)
-        self.retry_interval = retry_interval
-        self._state = StateCell(on_state)
-        self._slot = FrameSlot()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._control = threading.Lock()
+        self.THREAD = f"camera-{self.kind}"
 
     def __repr__(self) -> str:
         what = self.pattern_name if self.kind == "pattern" else (self._device, self._path)
         return f"<CameraSource {self.kind} {what!r} {self.state}>"
 
-    @property
-    def state(self) -> SourceState:
-        return self._state.value
-
-    @property
-    def error(self) -> str | None:
-        """Why the source is ``unavailable`` (None otherwise)."""
-        return self._state.error
-
-    def latest(self) -> CapturedFrame | None:
-        """The newest frame, or None before the first one (kept while unavailable)."""
-        return self._slot.latest()
-
-    def subscribe(self, listener: FrameListener) -> Callable[[], None]:
-        return self._slot.subscribe(listener)
-
-    def start(self) -> None:
-        with self._control:
-            if self._thread is not None and self._thread.is_alive():
-                return
-            # Each capture thread gets its own stop event: one abandoned in a stuck
-            # driver call can never be revived by a later start().
-            stop = threading.Event()
-            self._stop = stop
-            self._state.set(SourceState.STARTING)
-            self._thread = threading.Thread(
-                target=self._run, args=(stop,), name=f"camera-{self.kind}", daemon=True
-            )
-            self._thread.start()
-
-    def stop(self, timeout: float = 3.0) -> None:
-        """Stop capturing; never waits longer than ``timeout`` for a stuck driver."""
-        with self._control:
-            thread = self._thread
-            self._stop.set()
-            if thread is not None:
-                thread.join(timeout)
-                if thread.is_alive():
-                    logger.warning("camera thread still blocked in the driver; abandoning it")
-            self._thread = None
-            self._state.set(SourceState.STOPPED)
-
-    # Capture thread
-
-    def _run(self, stop: threading.Event) -> None:
-        try:
-            if self.kind == "pattern":
-                self._run_pattern(stop)
-            else:
-                self._run_capture(stop)
-        except Exception as exc:  # last line of defence: report, never crash the app
-            logger.exception("camera capture failed")
-            if not stop.is_set():
-                self._state.set(SourceState.UNAVAILABLE, f"capture failed: {exc}")
-        finally:
-            if stop.is_set() and self._thread is threading.current_thread():
-                self._state.set(SourceState.STOPPED)
-
-    def _publish(self, image: np.ndarray, paint: bool, stop: threading.Event) -> None:
-        if stop.is_set():
-            return  # stopped while this frame was being read
-        if paint:
-            paint_counter(image, self._slot.next_seq)
-        self._slot.put(image)
-        self._state.set(SourceState.LIVE)
-
-    def _unavailable(self, reason: str, stop: threading.Event) -> None:
-        if not stop.is_set():
-            self._state.set(SourceState.UNAVAILABLE, reason)
-            stop.wait(self.retry_interval)
+    def _capture(self, stop: threading.Event) -> None:
+        if self.kind == "pattern":
+            self._run_pattern(stop)
+        else:
+            self._run_capture(stop)
 
     def _run_pattern(self, stop: threading.Event) -> None:
         assert self.pattern_name is not None
         generator = PatternGenerator(self.pattern_name, self.width, self.height, self.fps)
         ticker = Ticker(self.fps)
         while not stop.is_set():
-            self._publish(generator.render(self._slot.next_seq), False, stop)
+            self._publish(generator.render(self._slot.next_seq), stop)
             ticker.wait(stop)
 
     def _open(self) -> cv2.VideoCapture | None:
@@ -276,7 +206,9 @@ class CameraSource:
                         last_publish = now
                         rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
                         rgb = np.ascontiguousarray(fit_frame(rgb, self.width, self.height))
-                        self._publish(rgb, self.counter, stop)
+                        if self.counter:
+                            paint_counter(rgb, self._slot.next_seq)
+                        self._publish(rgb, stop)
                     if is_file:
                         ticker.wait(stop)  # files play at the chosen rate
                     continue

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from .state import SourceState, StateCallback, StateCell
+
 logger = logging.getLogger(__name__)
 
 
@@ -95,6 +97,103 @@ class FrameSlot:
                     self._listeners.remove(listener)
 
         return unsubscribe
+
+
+class CaptureSource:
+    """What the camera and the screen share: a capture thread filling a ``FrameSlot``,
+    a state that says whether it works and why not, and ``start``/``stop`` that can
+    be called any time, in any order, and never wait long on a stuck driver.
+
+    Subclasses implement ``_capture(stop)`` (the loop, until ``stop`` is set), using
+    ``_publish`` and ``_unavailable``; ``THREAD`` names the thread. ``on_state`` and
+    frame listeners run on the capture thread (``stopped`` may come from the thread
+    calling ``stop()``).
+    """
+
+    THREAD = "capture"
+
+    def __init__(self, *, on_state: StateCallback | None, retry_interval: float) -> None:
+        self.retry_interval = retry_interval
+        self._state = StateCell(on_state)
+        self._slot = FrameSlot()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._control = threading.Lock()
+
+    @property
+    def state(self) -> SourceState:
+        return self._state.value
+
+    @property
+    def error(self) -> str | None:
+        """Why the source is ``unavailable`` (None otherwise)."""
+        return self._state.error
+
+    def latest(self) -> CapturedFrame | None:
+        """The newest frame, or None before the first one (kept while unavailable)."""
+        return self._slot.latest()
+
+    def subscribe(self, listener: FrameListener) -> Callable[[], None]:
+        return self._slot.subscribe(listener)
+
+    def start(self) -> None:
+        with self._control:
+            if self._thread is not None and self._thread.is_alive():
+                return
+            # Each capture thread gets its own stop event: one abandoned in a stuck
+            # driver call can never be revived by a later start().
+            stop = threading.Event()
+            self._stop = stop
+            self._state.set(SourceState.STARTING)
+            self._thread = threading.Thread(
+                target=self._run, args=(stop,), name=self.THREAD, daemon=True
+            )
+            self._thread.start()
+
+    def stop(self, timeout: float = 3.0) -> None:
+        """Stop capturing; never waits longer than ``timeout`` for a stuck driver."""
+        with self._control:
+            thread = self._thread
+            self._stop.set()
+            if thread is not None:
+                thread.join(timeout)
+                if thread.is_alive():
+                    logger.warning(
+                        "%s thread still blocked in the driver; abandoning it", self.THREAD
+                    )
+            self._thread = None
+            self._stopped()
+            self._state.set(SourceState.STOPPED)
+
+    def _stopped(self) -> None:
+        """Hook: the capture has stopped (under the control lock)."""
+
+    def _capture(self, stop: threading.Event) -> None:
+        raise NotImplementedError
+
+    # Capture thread
+
+    def _run(self, stop: threading.Event) -> None:
+        try:
+            self._capture(stop)
+        except Exception as exc:  # last line of defence: report, never crash the app
+            logger.exception("%s failed", self.THREAD)
+            if not stop.is_set():
+                self._state.set(SourceState.UNAVAILABLE, f"capture failed: {exc}")
+        finally:
+            if stop.is_set() and self._thread is threading.current_thread():
+                self._state.set(SourceState.STOPPED)
+
+    def _publish(self, image: np.ndarray, stop: threading.Event) -> None:
+        if stop.is_set():
+            return  # stopped while this frame was being read
+        self._slot.put(image)
+        self._state.set(SourceState.LIVE)
+
+    def _unavailable(self, reason: str, stop: threading.Event) -> None:
+        if not stop.is_set():
+            self._state.set(SourceState.UNAVAILABLE, reason)
+            stop.wait(self.retry_interval)
 
 
 def even(value: int) -> int:

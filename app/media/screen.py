@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,8 +16,8 @@ import cv2
 import mss
 import numpy as np
 
-from .frames import CapturedFrame, FrameListener, FrameSlot, Ticker, scale_to_width
-from .state import SourceState, StateCallback, StateCell
+from .frames import CaptureSource, Ticker, scale_to_width
+from .state import StateCallback
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +58,7 @@ def list_monitors(display: str | None = None) -> list[MonitorInfo]:
     ]
 
 
-class ScreenSource:
+class ScreenSource(CaptureSource):
     """Captures monitor ``monitor`` (1-based, as mss counts) as RGB frames.
 
     ``display`` selects the X display on Linux (default ``$DISPLAY``) without
@@ -67,6 +66,8 @@ class ScreenSource:
     capture thread (``stopped`` may come from the thread calling ``stop()``).
     ``start``/``stop`` can be called any time, in any order.
     """
+
+    THREAD = "screen"
 
     def __init__(
         self,
@@ -78,24 +79,11 @@ class ScreenSource:
         on_state: StateCallback | None = None,
         retry_interval: float = 2.0,
     ) -> None:
+        super().__init__(on_state=on_state, retry_interval=retry_interval)
         self.fps = min(MAX_FPS, max(MIN_FPS, float(fps)))
         self.max_width = max_width
         self.display = display
-        self.retry_interval = retry_interval
         self._monitor = monitor
-        self._state = StateCell(on_state)
-        self._slot = FrameSlot()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._control = threading.Lock()
-
-    @property
-    def state(self) -> SourceState:
-        return self._state.value
-
-    @property
-    def error(self) -> str | None:
-        return self._state.error
 
     @property
     def monitor(self) -> int:
@@ -106,35 +94,10 @@ class ScreenSource:
         """Switch monitors while running; takes effect on the next frame."""
         self._monitor = index
 
-    def latest(self) -> CapturedFrame | None:
-        return self._slot.latest()
+    def _stopped(self) -> None:
+        self._slot.clear()  # a stale shared screen must not reappear on restart
 
-    def subscribe(self, listener: FrameListener) -> Callable[[], None]:
-        return self._slot.subscribe(listener)
-
-    def start(self) -> None:
-        with self._control:
-            if self._thread is not None and self._thread.is_alive():
-                return
-            stop = threading.Event()  # per thread, as in CameraSource
-            self._stop = stop
-            self._state.set(SourceState.STARTING)
-            self._thread = threading.Thread(
-                target=self._run, args=(stop,), name="screen", daemon=True
-            )
-            self._thread.start()
-
-    def stop(self, timeout: float = 3.0) -> None:
-        with self._control:
-            thread = self._thread
-            self._stop.set()
-            if thread is not None:
-                thread.join(timeout)
-            self._thread = None
-            self._slot.clear()  # a stale shared screen must not reappear on restart
-            self._state.set(SourceState.STOPPED)
-
-    def _run(self, stop: threading.Event) -> None:
+    def _capture(self, stop: threading.Event) -> None:
         grabber: Any = None
         ticker = Ticker(self.fps)
         try:
@@ -156,20 +119,10 @@ class ScreenSource:
                 if image is None:
                     self._unavailable(f"no monitor {self._monitor}", stop)
                     continue
-                if stop.is_set():
-                    break
-                self._slot.put(image)
-                self._state.set(SourceState.LIVE)
+                self._publish(image, stop)
                 ticker.wait(stop)
         finally:
             self._close(grabber)
-            if stop.is_set() and self._thread is threading.current_thread():
-                self._state.set(SourceState.STOPPED)
-
-    def _unavailable(self, reason: str, stop: threading.Event) -> None:
-        if not stop.is_set():
-            self._state.set(SourceState.UNAVAILABLE, reason)
-            stop.wait(self.retry_interval)
 
     def _grab(self, grabber: Any) -> np.ndarray | None:
         monitors = grabber.monitors
