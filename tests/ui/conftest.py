@@ -4,6 +4,7 @@ by hand, and fake video frames."""
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -14,11 +15,30 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from app.client.bridge import SessionBridge
-from app.client.state import LocalMedia, Status
+from app.client.state import PATTERN, SYNTHETIC, LocalMedia, MediaConfig, Status
 from app.core import protocol as p
 from app.core.devicekey import DeviceKey
 from app.core.roles import MediaKind, Permission, Role
-from app.i18n import load_bundled_fonts
+from app.i18n import LanguageManager, load_bundled_fonts
+from app.ui.application import AppController
+
+
+@contextlib.contextmanager
+def running_app(languages: LanguageManager, label: str) -> Iterator[AppController]:
+    """The whole app (windows and a real, unconnected bridge) with a test pattern
+    camera and a synthetic voice; its windows are closed and deleted afterwards."""
+    config = MediaConfig(camera=PATTERN, microphone=SYNTHETIC, pattern_label=label)
+    bridge = SessionBridge(DeviceKey.generate(), config)
+    app = AppController(languages.settings, languages, bridge, save=False, demo_pace=0)
+    app.start_window.closed.disconnect(app.quit)  # closing a window must not quit pytest
+    try:
+        yield app
+    finally:
+        app.shutdown()
+        for widget in (app.start_window, app.waiting_screen, app.meeting_window):
+            if widget is not None:
+                widget.hide()
+                widget.deleteLater()
 
 
 @dataclass

@@ -13,14 +13,13 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from app.client.bridge import SessionBridge
-from app.client.state import PATTERN, SYNTHETIC, MediaConfig, Status, TileKey
+from app.client.state import Status, TileKey
 from app.core import protocol as p
-from app.core.devicekey import DeviceKey
 from app.i18n import LanguageManager
 from app.settings import Settings
 from app.ui.application import AppController
 from app.ui.meeting_window import MeetingWindow
+from tests.ui.conftest import running_app
 
 
 @pytest.fixture
@@ -30,16 +29,8 @@ def controller(
     monkeypatch.setenv("LIQAA_CONFIG_DIR", str(tmp_path))
     languages = LanguageManager(Settings(language="en"), save=None)
     languages.start()
-    config = MediaConfig(camera=PATTERN, microphone=SYNTHETIC, pattern_label="Host")
-    bridge = SessionBridge(DeviceKey.generate(), config)
-    app = AppController(languages.settings, languages, bridge, save=False, demo_pace=0)
-    app.start_window.closed.disconnect(app.quit)
-    yield app
-    app.shutdown()
-    for widget in (app.start_window, app.waiting_screen, app.meeting_window):
-        if widget is not None:
-            widget.hide()
-            widget.deleteLater()
+    with running_app(languages, "Host") as app:
+        yield app
     languages.uninstall()
 
 

@@ -30,6 +30,7 @@ from app.ui.start_window import (
     E_NAME,
     StartWindow,
 )
+from tests.ui.conftest import running_app
 
 FINGERPRINT = "ab" * 32
 LINK = f"liqaa://192.168.1.20:9443/12345678901?pwd=K7PQ2MZX&fp={FINGERPRINT}"
@@ -188,16 +189,8 @@ def test_language_switch_takes_effect_at_once(
 def controller(
     qtbot: QtBot, languages: LanguageManager, config_dir: Path
 ) -> Iterator[AppController]:
-    config = MediaConfig(camera=PATTERN, microphone=SYNTHETIC, pattern_label="Guest")
-    bridge = SessionBridge(DeviceKey.generate(), config)
-    app = AppController(languages.settings, languages, bridge, save=False, demo_pace=0)
-    app.start_window.closed.disconnect(app.quit)
-    yield app
-    app.shutdown()
-    for widget in (app.start_window, app.waiting_screen, app.meeting_window):
-        if widget is not None:
-            widget.hide()
-            widget.deleteLater()
+    with running_app(languages, "Guest") as app:
+        yield app
 
 
 @pytest.fixture
