@@ -8,6 +8,7 @@ import contextlib
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -20,7 +21,24 @@ from app.core import protocol as p
 from app.core.devicekey import DeviceKey
 from app.core.roles import MediaKind, Permission, Role
 from app.i18n import LanguageManager, load_bundled_fonts
+from app.settings import Settings
 from app.ui.application import AppController
+
+
+@pytest.fixture
+def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("LIQAA_CONFIG_DIR", str(tmp_path))
+    """Settings are read from and saved to a fresh directory."""
+    return tmp_path
+
+
+@pytest.fixture
+def languages(qapp: QApplication) -> Iterator[LanguageManager]:
+    """The UI in English (the tests compare English texts)."""
+    manager = LanguageManager(Settings(language="en"), save=None)
+    manager.start()
+    yield manager
+    manager.uninstall()
 
 
 @contextlib.contextmanager

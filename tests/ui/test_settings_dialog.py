@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.i18n import LanguageManager
@@ -28,20 +25,6 @@ from tests.media.helpers import playing_tone
 __all__ = ["pulse_server"]
 
 GHOST = CameraInfo(57, "Ghost camera")  # listed, but nothing at /dev/video57
-
-
-@pytest.fixture
-def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("LIQAA_CONFIG_DIR", str(tmp_path))
-    return tmp_path
-
-
-@pytest.fixture
-def languages(qapp: QApplication) -> Iterator[LanguageManager]:
-    manager = LanguageManager(Settings(language="en"), save=None)
-    manager.start()
-    yield manager
-    manager.uninstall()
 
 
 def no_devices() -> DeviceLists:

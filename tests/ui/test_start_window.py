@@ -19,7 +19,6 @@ from app.core.devicekey import DeviceKey
 from app.core.errors import Code
 from app.core.invite import Invite, parse_invite
 from app.i18n import LanguageManager
-from app.settings import Settings
 from app.ui.application import AppController
 from app.ui.join_errors import JOIN_FAILURE_CODES, join_failure_message
 from app.ui.start_window import (
@@ -34,20 +33,6 @@ from tests.ui.conftest import running_app
 
 FINGERPRINT = "ab" * 32
 LINK = f"liqaa://192.168.1.20:9443/12345678901?pwd=K7PQ2MZX&fp={FINGERPRINT}"
-
-
-@pytest.fixture
-def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("LIQAA_CONFIG_DIR", str(tmp_path))
-    return tmp_path
-
-
-@pytest.fixture
-def languages(qapp: QApplication) -> Iterator[LanguageManager]:
-    manager = LanguageManager(Settings(language="en"), save=None)
-    manager.start()
-    yield manager
-    manager.uninstall()
 
 
 @pytest.fixture
