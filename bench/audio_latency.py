@@ -572,11 +572,6 @@ async def _measure(clicker: _Clicker, seconds: float) -> tuple[int, list[float]]
     return latencies_ms(data)
 
 
-class _Listener:
-    def __getattr__(self, name: str) -> Callable[..., None]:
-        return lambda *args, **kwargs: None
-
-
 async def _placed(timeout: float, log: Callable[[str], None]) -> None:
     moves = await asyncio.to_thread(_place, timeout)
     if moves:
@@ -592,7 +587,7 @@ async def measure_relay(
     ready_timeout: float = 20.0,
 ) -> Result:
     from app.client.devices import LocalDevices
-    from app.client.session import MeetingSession
+    from app.client.session import MeetingSession, QuietListener
     from app.client.state import PATTERN, MediaConfig, Status
     from app.core.devicekey import DeviceKey
     from app.core.roles import MediaKind
@@ -602,8 +597,8 @@ async def measure_relay(
     sender_devices = LocalDevices(MediaConfig(camera=PATTERN, microphone=DEVICE))
     receiver_devices = LocalDevices(MediaConfig(camera=PATTERN, speaker=DEVICE))
     receiver_devices.mixer = tuning.mixer()
-    sender = MeetingSession(_Listener(), DeviceKey.generate(), sender_devices)
-    receiver = MeetingSession(_Listener(), DeviceKey.generate(), receiver_devices)
+    sender = MeetingSession(QuietListener(), DeviceKey.generate(), sender_devices)
+    receiver = MeetingSession(QuietListener(), DeviceKey.generate(), receiver_devices)
     try:
         with receive_prefetch(tuning.prefetch):
             hosted = await sender.create_meeting(

@@ -41,8 +41,8 @@ from aiortc import (
 from aiortc.mediastreams import MediaStreamError
 
 from app.client.devices import LocalDevices
-from app.client.session import MeetingSession
-from app.client.state import PATTERN, SELF, SYNTHETIC, LocalMedia, MediaConfig, Status, TileKey
+from app.client.session import MeetingSession, QuietListener
+from app.client.state import PATTERN, SELF, SYNTHETIC, MediaConfig, Status, TileKey
 from app.core import protocol as p
 from app.core.devicekey import DeviceKey
 from app.core.errors import Code
@@ -167,7 +167,7 @@ class BenchDevices(LocalDevices):
         return track
 
 
-class BenchListener:
+class BenchListener(QuietListener):
     """A ``SessionListener`` that logs remote video frames by publisher name."""
 
     def __init__(self, video: VideoLog, names: dict[str, str]) -> None:
@@ -187,18 +187,6 @@ class BenchListener:
         for participant in view.participants:
             self.names[participant.pid] = participant.name
 
-    def local_media_changed(self, media: LocalMedia) -> None:
-        pass
-
-    def notice(self, notice: p.Notice) -> None:
-        pass
-
-    def chat(self, message: p.ChatMessage) -> None:
-        pass
-
-    def error(self, code: Code, detail: str) -> None:
-        pass
-
     def frame(self, tile: TileKey, image: np.ndarray) -> None:
         if tile.pid == SELF:
             return
@@ -206,12 +194,6 @@ class BenchListener:
             self.first_remote_frame = time.perf_counter()
             self.got_remote_frame.set()
         self.video.frame(self.names.get(tile.pid, tile.pid), image)
-
-    def tile_closed(self, tile: TileKey) -> None:
-        pass
-
-    def speaking_changed(self, pids: frozenset[str]) -> None:
-        pass
 
 
 def pattern_config(name: str) -> MediaConfig:

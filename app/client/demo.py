@@ -21,12 +21,11 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from app.client.devices import LocalDevices
-from app.client.session import MeetingSession
-from app.client.state import PATTERN, SYNTHETIC, LocalMedia, MediaConfig, Status, TileKey
+from app.client.session import MeetingSession, QuietListener
+from app.client.state import PATTERN, SYNTHETIC, MediaConfig, Status
 from app.core import protocol as p
 from app.core.devicekey import DeviceKey
 from app.core.errors import Code
@@ -67,7 +66,7 @@ DEMO_GUESTS: tuple[GuestScript, ...] = (
 )
 
 
-class DemoGuest:
+class DemoGuest(QuietListener):
     """One simulated guest: a session whose listener only turns its media on once in."""
 
     def __init__(self, script: GuestScript) -> None:
@@ -127,29 +126,8 @@ class DemoGuest:
             self.closed_code = code
             self.joined.clear()
 
-    def meeting_changed(self, view: p.MeetingView) -> None:
-        pass
-
-    def local_media_changed(self, media: LocalMedia) -> None:
-        pass
-
-    def notice(self, notice: p.Notice) -> None:
-        pass
-
-    def chat(self, message: p.ChatMessage) -> None:
-        pass
-
     def error(self, code: Code, detail: str) -> None:
         logger.debug("demo guest %s: %s %s", self.name, code, detail)
-
-    def frame(self, tile: TileKey, image: np.ndarray) -> None:
-        pass
-
-    def tile_closed(self, tile: TileKey) -> None:
-        pass
-
-    def speaking_changed(self, pids: frozenset[str]) -> None:
-        pass
 
 
 class DemoGuests:

@@ -65,6 +65,38 @@ class SessionListener(Protocol):
     def speaking_changed(self, pids: frozenset[str]) -> None: ...
 
 
+class QuietListener:
+    """A ``SessionListener`` that ignores everything: subclass it and override only
+    what you need (simulated guests, benchmarks)."""
+
+    def status_changed(self, status: Status, code: Code | None) -> None:
+        pass
+
+    def meeting_changed(self, view: p.MeetingView) -> None:
+        pass
+
+    def local_media_changed(self, media: LocalMedia) -> None:
+        pass
+
+    def notice(self, notice: p.Notice) -> None:
+        pass
+
+    def chat(self, message: p.ChatMessage) -> None:
+        pass
+
+    def error(self, code: Code, detail: str) -> None:
+        pass
+
+    def frame(self, tile: TileKey, image: np.ndarray) -> None:
+        pass
+
+    def tile_closed(self, tile: TileKey) -> None:
+        pass
+
+    def speaking_changed(self, pids: frozenset[str]) -> None:
+        pass
+
+
 class MeetingSession:
     def __init__(
         self,
