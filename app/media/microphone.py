@@ -27,7 +27,7 @@ from .audioformat import (
     to_mono_int16,
 )
 from .soundstream import SoundStream
-from .state import SourceState, StateCallback
+from .state import LoopWake, SourceState, StateCallback
 
 # Devices may take a moment to deliver their first block: no stall alarm before that.
 _START_GRACE = 2.0
@@ -63,8 +63,7 @@ class MicrophoneSource(SoundStream):
         self._pending = np.zeros(0, dtype=np.int16)
         self._level = SILENCE_DBFS
         self._last_callback = 0.0
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._event: asyncio.Event | None = None
+        self._wake = LoopWake()
         #: Frames dropped because nobody read them in time (diagnostics).
         self.dropped_frames = 0
         # Recorders (``add_tap``); replaced, never mutated, so the callback reads it lock-free.
@@ -118,16 +117,7 @@ class MicrophoneSource(SoundStream):
             produced = True
         self._pending = pending.copy() if len(pending) else np.zeros(0, dtype=np.int16)
         if produced:
-            self._wake()
-
-    def _wake(self) -> None:
-        loop, event = self._loop, self._event
-        if loop is None or event is None:
-            return
-        try:
-            loop.call_soon_threadsafe(event.set)
-        except RuntimeError:  # loop closed: nobody is reading any more
-            self._loop = None
+            self._wake.wake()
 
     # Consumer side (one asyncio reader)
 
@@ -148,11 +138,7 @@ class MicrophoneSource(SoundStream):
 
     async def read(self) -> np.ndarray:
         """Wait for the next 960-sample int16 frame (waits while unavailable)."""
-        loop = asyncio.get_running_loop()
-        if self._loop is not loop or self._event is None:
-            self._event = asyncio.Event()
-            self._loop = loop
-        event = self._event
+        event = self._wake.event()
         while True:
             frame = self.read_nowait()
             if frame is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from collections.abc import Callable
@@ -63,3 +64,31 @@ class StateCell:
             except Exception:
                 logger.exception("state callback failed")
         return True
+
+
+class LoopWake:
+    """An ``asyncio.Event`` that a device or capture thread can set.
+
+    The reader takes ``event()`` on its loop (a new loop gets a new event); any
+    thread calls ``wake()``, which only pokes the loop and never blocks.
+    """
+
+    def __init__(self) -> None:
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._event: asyncio.Event | None = None
+
+    def event(self) -> asyncio.Event:
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop or self._event is None:
+            self._event = asyncio.Event()
+            self._loop = loop
+        return self._event
+
+    def wake(self) -> None:
+        loop, event = self._loop, self._event
+        if loop is None or event is None:
+            return
+        try:
+            loop.call_soon_threadsafe(event.set)
+        except RuntimeError:  # the loop is closed: nobody is reading any more
+            self._loop = None

@@ -9,7 +9,6 @@ microphone's 20 ms frames with a sample-count pts.
 
 from __future__ import annotations
 
-import asyncio
 import fractions
 import logging
 import time
@@ -27,6 +26,7 @@ from .microphone import MicrophoneSource
 from .mixer import AudioMixer
 from .processing import AudioProcessor
 from .screen import ScreenSource
+from .state import LoopWake
 
 logger = logging.getLogger(__name__)
 
@@ -57,22 +57,11 @@ class _LatestFrameTrack(MediaStreamTrack):
         self.source = source
         self._last_seq = -1
         self._last_pts = -1
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._event: asyncio.Event | None = None
+        self._wake = LoopWake()
         self._unsubscribe = source.subscribe(self._on_frame)
 
     def _on_frame(self, frame: CapturedFrame) -> None:
-        self._wake()
-
-    def _wake(self) -> None:
-        # Runs on the capture thread: only poke the loop.
-        loop, event = self._loop, self._event
-        if loop is None or event is None:
-            return
-        try:
-            loop.call_soon_threadsafe(event.set)
-        except RuntimeError:  # loop closed
-            self._loop = None
+        self._wake.wake()  # on the capture thread: only poke the loop
 
     def _newer(self) -> CapturedFrame | None:
         captured = self.source.latest()
@@ -83,11 +72,7 @@ class _LatestFrameTrack(MediaStreamTrack):
     async def recv(self) -> av.VideoFrame:
         if self.readyState != "live":
             raise MediaStreamError
-        loop = asyncio.get_running_loop()
-        if self._loop is not loop or self._event is None:
-            self._event = asyncio.Event()
-            self._loop = loop
-        event = self._event
+        event = self._wake.event()
         captured = self._newer()
         while captured is None:
             event.clear()
@@ -110,7 +95,7 @@ class _LatestFrameTrack(MediaStreamTrack):
     def stop(self) -> None:
         super().stop()
         self._unsubscribe()
-        self._wake()
+        self._wake.wake()  # a recv() waiting for a frame sees the track has ended
 
 
 class CameraTrack(_LatestFrameTrack):
