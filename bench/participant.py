@@ -50,8 +50,9 @@ from app.core.roles import MediaKind
 from app.media.camera import CameraSource
 from app.media.mixer import AudioMixer
 from app.media.tracks import CameraTrack, audio_frame_to_samples, audio_resampler
+from app.rtc import seams
 from app.rtc.configuration import preferred_codecs
-from app.server import passthrough
+from app.server.passthrough import PassthroughDecoder
 from bench.probes import CaptureLog, ClickClock, ClickDetector, ClickTrack, VideoLog
 from bench.stats import CpuMeter
 
@@ -322,7 +323,7 @@ def _skip_decoding(session: MeetingSession, video: VideoLog, names: dict[str, st
     machine's cores go to what is measured (the relay, or a GUI process)."""
 
     def without_decoding(transceiver: RTCRtpTransceiver, track: MediaStreamTrack) -> None:
-        passthrough.make_passthrough(transceiver.receiver, track.kind)
+        seams.set_decoder(transceiver.receiver, PassthroughDecoder)
         task = asyncio.ensure_future(_count_frames(session, transceiver, track, video, names))
         _counting.add(task)
         task.add_done_callback(_counting.discard)

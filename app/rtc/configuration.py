@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from aiortc import RTCBundlePolicy, RTCConfiguration, RTCRtpCodecCapability, RTCRtpSender
 
+from app.rtc import seams, udp
+
 
 def rtc_configuration() -> RTCConfiguration:
     """Shared by the relay and the clients.
@@ -14,7 +16,13 @@ def rtc_configuration() -> RTCConfiguration:
     transport from birth, BUNDLE negotiation then skips it as already bundled, and
     it is left on a transport that gets discarded: the screen share (the second
     video m-line) never started sending.
+
+    Creating a connection also installs the transport-level fixes every Liqaa
+    connection relies on: retransmissions routed to their receiver
+    (``seams.register_rtx``) and sockets drained on each wake-up (``udp``).
     """
+    seams.register_rtx()
+    udp.drain_datagrams()
     return RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
 
 

@@ -20,6 +20,7 @@ import asyncio
 import collections
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
@@ -36,14 +37,19 @@ from aiortc.mediastreams import MediaStreamError
 
 from app.core.protocol import Sdp, TrackInfo
 from app.core.roles import MediaKind
+from app.rtc import recovery, seams
 from app.rtc.configuration import preferred_codecs, rtc_configuration
+from app.rtc.recovery import ReceiverRecovery, is_vp8_keyframe
 from app.server import passthrough
 
 logger = logging.getLogger(__name__)
 
-VIDEO_BACKLOG = 6  # frames (200 ms at 30 fps) before a subscriber skips to a keyframe
-AUDIO_BACKLOG = 5  # 20 ms packets; the oldest go first
-KEYFRAME_REQUEST_INTERVAL = 0.25
+# A subscriber whose oldest queued frame has waited this long is behind: video skips
+# to the next keyframe, audio drops its oldest frames. By age, not count: a repaired
+# gap releases a burst of frames at once, which is not falling behind.
+VIDEO_QUEUE_AGE = 0.2  # s
+AUDIO_QUEUE_AGE = 0.1  # s
+QUEUE_MAX = 256  # frames, whatever their age
 NEGOTIATION_TIMEOUT = 15.0
 
 Gate = Callable[[str, MediaKind], bool]
@@ -108,7 +114,15 @@ def check_sdp(text: str) -> None:
 
 
 class Publication:
-    """One track a participant sends (audio, camera or screen), fanned out."""
+    """One track a participant sends (audio, camera or screen), fanned out.
+
+    Loss on the publisher's link is repaired by the receiver's recovery (NACK
+    retries, gap timeout, keyframe wait: ``app.rtc.recovery``); subscribers' NACKs
+    are answered by each relay sender from its own packet history. Keyframe requests
+    from every subscriber and from the receiver itself go through one throttle. The
+    publisher's encoder bitrate follows the REMB the relay sends it: the lower of its
+    own uplink estimate and a low percentile of what its subscribers can take.
+    """
 
     def __init__(
         self,
@@ -116,18 +130,21 @@ class Publication:
         kind: MediaKind,
         track: MediaStreamTrack,
         receiver: RTCRtpReceiver,
+        recovery: ReceiverRecovery,
         gate: Gate,
     ) -> None:
         self.pid = pid
         self.kind = kind
         self.track = track
         self.receiver = receiver
+        self.recovery = recovery
         self.subscribers: set[RelayTrack] = set()
         self.forwarded = 0
+        self.bitrate = BitrateAggregate()
         self._gate = gate
-        self._last_keyframe_request = -1.0
-        self._pending_request: asyncio.TimerHandle | None = None
         self._task = asyncio.ensure_future(self._run())
+        if self.is_video:
+            seams.intercept_remb(receiver, self._uplink_estimate)
 
     @property
     def is_video(self) -> bool:
@@ -142,15 +159,16 @@ class Publication:
                 if not self._gate(self.pid, self.kind):
                     was_open = False
                     continue
-                keyframe = not self.is_video or passthrough.is_vp8_keyframe(bytes(packet))
+                keyframe = not self.is_video or is_vp8_keyframe(bytes(packet))
                 if self.is_video and not was_open:
                     # Media allowed again: everyone needs a fresh picture.
                     for subscriber in self.subscribers:
                         subscriber.wait_for_keyframe()
                     self.request_keyframe()
                 was_open = True
+                now = time.monotonic()
                 for subscriber in list(self.subscribers):
-                    subscriber.push(packet, keyframe)
+                    subscriber.push(packet, keyframe, now)
                 self.forwarded += 1
         except (MediaStreamError, asyncio.CancelledError):
             pass
@@ -159,28 +177,78 @@ class Publication:
                 subscriber.detach()
 
     def request_keyframe(self) -> None:
-        """Ask the publisher for a keyframe (PLI), at most every 250 ms."""
-        if not self.is_video:
-            return
-        loop = asyncio.get_running_loop()
-        wait = self._last_keyframe_request + KEYFRAME_REQUEST_INTERVAL - loop.time()
-        if wait > 0:
-            if self._pending_request is None:
-                self._pending_request = loop.call_later(wait, self._send_pli)
-            return
-        self._send_pli()
+        """Ask the publisher for a keyframe (PLI; merged, at most one per 500 ms)."""
+        if self.is_video:
+            self.recovery.request_keyframe()
 
-    def _send_pli(self) -> None:
-        self._pending_request = None
-        self._last_keyframe_request = asyncio.get_running_loop().time()
-        sources = self.receiver.getSynchronizationSources()
-        if sources:
-            spawn(self.receiver._send_rtcp_pli(sources[0].source))
+    def subscriber_estimate(self) -> None:
+        """A subscriber reported what it can take: pass a drop on at once."""
+        advertised = self.bitrate.update(time.monotonic())
+        ssrc = self.recovery.nacks.media_ssrc if self.recovery.nacks else 0
+        if advertised is not None and ssrc:
+            spawn(seams.send_remb(self.receiver, advertised, ssrc))
+
+    def _uplink_estimate(self, bitrate: int) -> int | None:
+        self.bitrate.uplink = bitrate
+        return self.bitrate.update(time.monotonic(), refresh=True)
 
     def stop(self) -> None:
         self._task.cancel()
-        if self._pending_request is not None:
-            self._pending_request.cancel()
+        self.recovery.close()
+
+
+class BitrateAggregate:
+    """The bitrate the relay asks a publisher for (REMB).
+
+    The lower of the publisher's uplink estimate and a low percentile of its
+    subscribers' fresh estimates (one subscriber on a poor link should not set the
+    whole class's quality, but a few should). aiortc rebuilds its VP8 encoder (a
+    keyframe) whenever the target moves by more than 10 %, so the advertised figure
+    moves only on a change of more than ``STEP``, and upwards at most every
+    ``RAISE_INTERVAL``: no keyframe storms.
+    """
+
+    PERCENTILE = 0.1
+    STALE = 5.0  # s without a report: that subscriber no longer counts
+    STEP = 0.15
+    RAISE_INTERVAL = 3.0  # s
+
+    def __init__(self) -> None:
+        self.uplink: int | None = None
+        self.advertised: int | None = None
+        self._estimates: dict[RelayTrack, tuple[int, float]] = {}
+        self._changed_at = -self.RAISE_INTERVAL
+
+    def report(self, subscriber: RelayTrack, bitrate: int, now: float) -> None:
+        self._estimates[subscriber] = (bitrate, now)
+
+    def forget(self, subscriber: RelayTrack) -> None:
+        self._estimates.pop(subscriber, None)
+
+    def target(self, now: float) -> int | None:
+        fresh = sorted(b for b, at in self._estimates.values() if now - at <= self.STALE)
+        figures = [self.uplink] if self.uplink is not None else []
+        if fresh:
+            figures.append(fresh[int(self.PERCENTILE * (len(fresh) - 1))])
+        return min(figures) if figures else None
+
+    def update(self, now: float, refresh: bool = False) -> int | None:
+        """The figure to send now, or None when nothing needs sending (``refresh``: a
+        REMB is going out anyway, so always give a figure)."""
+        target = self.target(now)
+        if target is None:
+            return None
+        current = self.advertised
+        if current is None or target < current * (1 - self.STEP):
+            changed = True
+        else:
+            changed = (
+                target > current * (1 + self.STEP) and now - self._changed_at >= self.RAISE_INTERVAL
+            )
+        if changed:
+            self.advertised, self._changed_at = target, now
+            return target
+        return current if refresh else None
 
 
 class RelayTrack(MediaStreamTrack):
@@ -191,7 +259,8 @@ class RelayTrack(MediaStreamTrack):
         super().__init__()
         self.kind = kind
         self.source: Publication | None = None
-        self._queue: collections.deque[av.Packet[Any]] = collections.deque()
+        self._queue: collections.deque[tuple[av.Packet[Any], float]] = collections.deque()
+        self._max_age = VIDEO_QUEUE_AGE if kind == "video" else AUDIO_QUEUE_AGE
         self._ready = asyncio.Event()
         self._needs_keyframe = True
         self.skips = 0
@@ -206,8 +275,15 @@ class RelayTrack(MediaStreamTrack):
     def detach(self) -> None:
         if self.source is not None:
             self.source.subscribers.discard(self)
+            self.source.bitrate.forget(self)
             self.source = None
         self._queue.clear()
+
+    def report_bitrate(self, bitrate: int) -> None:
+        """The subscriber's REMB for this stream (what its link can take)."""
+        if self.source is not None:
+            self.source.bitrate.report(self, bitrate, time.monotonic())
+            self.source.subscriber_estimate()
 
     def wait_for_keyframe(self) -> None:
         self._needs_keyframe = self.kind == "video"
@@ -217,23 +293,25 @@ class RelayTrack(MediaStreamTrack):
         if self.source is not None:
             self.source.request_keyframe()
 
-    def push(self, packet: av.Packet[Any], keyframe: bool) -> None:
-        if self.kind == "video":
-            if self._needs_keyframe and not keyframe:
-                return
-            self._needs_keyframe = False
-            if len(self._queue) >= VIDEO_BACKLOG:
+    def push(self, packet: av.Packet[Any], keyframe: bool, now: float) -> None:
+        if self.kind == "video" and self._needs_keyframe and not keyframe:
+            return
+        self._needs_keyframe = False
+        queue = self._queue
+        if queue and (now - queue[0][1] > self._max_age or len(queue) >= QUEUE_MAX):
+            if self.kind == "video":
                 # Behind: skip to the next keyframe instead of queueing stale frames.
-                self._queue.clear()
+                queue.clear()
                 self.skips += 1
                 if not keyframe:
                     self._needs_keyframe = True
                     if self.source is not None:
                         self.source.request_keyframe()
                     return
-        elif len(self._queue) >= AUDIO_BACKLOG:
-            self._queue.popleft()
-        self._queue.append(packet)
+            else:
+                while queue and now - queue[0][1] > self._max_age:
+                    queue.popleft()
+        queue.append((packet, now))
         self._ready.set()
 
     async def recv(self) -> av.Packet[Any]:
@@ -242,7 +320,7 @@ class RelayTrack(MediaStreamTrack):
                 raise MediaStreamError
             self._ready.clear()
             await self._ready.wait()
-        return self._queue.popleft()
+        return self._queue.popleft()[0]
 
     def stop(self) -> None:
         super().stop()
@@ -270,6 +348,9 @@ class PeerSession:
         self._offer_timeout: asyncio.TimerHandle | None = None
         self.closed = False
         self.pc.on("track", self._on_track)
+
+    def rtt(self) -> float:
+        return recovery.connection_rtt(self.pc)
 
     # -------------------------------------------------------- publishing side
 
@@ -306,8 +387,10 @@ class PeerSession:
         if kind is None or track.kind != expected or kind in self.publications:
             logger.warning("participant %s: unlabelled or duplicate track ignored", self.pid)
             return
-        passthrough.make_passthrough(transceiver.receiver, track.kind)
-        publication = Publication(self.pid, kind, track, transceiver.receiver, self.relay.gate)
+        recovery = passthrough.make_passthrough(transceiver.receiver, track.kind, self.rtt)
+        publication = Publication(
+            self.pid, kind, track, transceiver.receiver, recovery, self.relay.gate
+        )
         self.publications[kind] = publication
         self.relay.published(publication)
 
@@ -334,7 +417,9 @@ class PeerSession:
         transceiver = self.pc.addTransceiver(track, direction="sendonly")
         transceiver.setCodecPreferences(preferred_codecs(kind))
         # aiortc's pack path ignores keyframe requests; pass them to the publisher.
-        transceiver.sender._send_keyframe = track.request_keyframe  # type: ignore[method-assign]
+        seams.on_keyframe_request(transceiver.sender, track.request_keyframe)
+        if kind == "video":
+            seams.on_remb(transceiver.sender, track.report_bitrate)
         self._tracks[transceiver] = track
         return transceiver
 

@@ -1,0 +1,107 @@
+"""The private aiortc hooks in app.rtc.seams, exercised on real peer connections
+(aiortc is pinned exactly; these catch an upgrade that moved a hook)."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+
+import aiortc
+from aiortc import MediaStreamTrack, RTCPeerConnection, RTCRtpReceiver, RTCRtpSender, rtcrtpreceiver
+
+from app.rtc import seams
+from app.rtc.configuration import preferred_codecs, rtc_configuration
+from app.rtc.recovery import ReceiverRecovery, connection_rtt
+from tests.rtc.lossy import Dropper
+from tests.server.harness import ColourTrack
+from tests.waiting import wait_until
+
+
+def test_the_pinned_aiortc_still_has_every_hook() -> None:
+    assert aiortc.__version__ == "1.16.0"
+    worker = inspect.signature(seams._original_worker)
+    assert list(worker.parameters) == ["loop", "input_q", "output_q", "decode_error"]
+    receive = inspect.signature(rtcrtpreceiver.RTCRtpReceiver.receive)
+    assert list(receive.parameters) == ["self", "parameters"]
+    receiver_private = ("__jitter_buffer", "__nack_generator", "__rtcp_ssrc", "__rtx_ssrc")
+    init = inspect.getsource(RTCRtpReceiver.__init__)
+    for name in receiver_private:
+        assert f"self.{name}" in init, name
+    sender_init = inspect.getsource(RTCRtpSender.__init__)
+    assert "self.__rtt" in sender_init and "self.__encoder" in sender_init
+    for method in ("_send_rtcp_pli", "_send_rtcp_nack", "_send_rtcp", "_handle_rtp_packet"):
+        assert callable(getattr(RTCRtpReceiver, method)), method
+    for method in ("_send_keyframe", "_handle_rtcp_packet", "_retransmit"):
+        assert callable(getattr(RTCRtpSender, method)), method
+
+
+async def _connect(sender: RTCPeerConnection, receiver: RTCPeerConnection) -> None:
+    await sender.setLocalDescription(await sender.createOffer())
+    await receiver.setRemoteDescription(sender.localDescription)
+    await receiver.setLocalDescription(await receiver.createAnswer())
+    await sender.setRemoteDescription(receiver.localDescription)
+
+
+async def test_retransmissions_reach_each_of_two_video_receivers_under_loss() -> None:
+    """aiortc alone drops every RTX packet when a connection has two video receivers."""
+    sender, receiver = (
+        RTCPeerConnection(rtc_configuration()),
+        RTCPeerConnection(rtc_configuration()),
+    )
+    for colour in ((200, 0, 0), (0, 0, 200)):
+        transceiver = sender.addTransceiver(ColourTrack(colour), direction="sendonly")
+        transceiver.setCodecPreferences(preferred_codecs("video"))
+    recoveries: list[ReceiverRecovery] = []
+    frames = [0, 0]
+
+    async def consume(track: MediaStreamTrack, index: int) -> None:
+        while True:
+            await track.recv()
+            frames[index] += 1
+
+    tasks = []
+
+    def on_track(track: MediaStreamTrack) -> None:
+        transceiver = next(t for t in receiver.getTransceivers() if t.receiver.track is track)
+        seams.set_decoder(transceiver.receiver)
+        recoveries.append(
+            ReceiverRecovery(transceiver.receiver, "video", lambda: connection_rtt(receiver))
+        )
+        tasks.append(asyncio.ensure_future(consume(track, len(tasks))))
+
+    receiver.on("track", on_track)
+    try:
+        await _connect(sender, receiver)
+        dropper = Dropper(0.05, seed=3)
+        dropper.attach(sender)
+        await wait_until(
+            lambda: len(recoveries) == 2 and all(r.stats()["repaired"] >= 10 for r in recoveries),
+            asyncio.Event(),  # polled every 100 ms
+            30,
+            "both receivers repair losses",
+        )
+        # Every receiver's RTX SSRC is in the router's table.
+        transport = receiver.getTransceivers()[0].receiver.transport
+        router_ssrcs = set(transport._rtp_router.ssrc_table)
+        for t in receiver.getTransceivers():
+            parameters = receiver._RTCPeerConnection__remoteRtp(t)  # type: ignore[attr-defined]
+            assert parameters.encodings[0].rtx.ssrc in router_ssrcs
+        assert dropper.dropped > 0
+        # What aiortc computes but keeps private: the RTCP figures Liqaa reads.
+        for t in receiver.getTransceivers():
+            assert isinstance(seams.rtcp_ssrc(t.receiver), int)
+        await wait_until(
+            lambda: all(seams.round_trip_time(s) is not None for s in sender.getSenders()),
+            asyncio.Event(),
+            10,
+            "receiver reports give a round-trip time",
+        )
+        assert 0 < connection_rtt(sender) < 0.5
+        assert all(n > 30 for n in frames), frames
+    finally:
+        for task in tasks:
+            task.cancel()
+        for r in recoveries:
+            r.close()
+        await sender.close()
+        await receiver.close()
