@@ -16,6 +16,7 @@ ARABIC = re.compile(r"[\u0600-\u06FF]")
 # What the bundle needs from the system (DESIGN.md "Packaging notes").
 REQUIRED_DEPENDS = {
     "libportaudio2",
+    "libopus0",  # Opus FEC decoding (app/media/opus.py)
     "libxcb-cursor0",
     "libxcb-icccm4",
     "libxcb-keysyms1",
