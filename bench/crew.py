@@ -16,6 +16,7 @@ from typing import Any
 from app.core.invite import Invite
 from app.server.embedded import EmbeddedServer, EmbeddedServerError, start_embedded_server
 from bench import participant
+from bench.linkemu import enter_netns
 from bench.participant import ServerInfo, Spec
 from bench.stats import CpuMeter
 
@@ -90,9 +91,10 @@ class Crew:
         wants = spec.system == "liqaa" and spec.index != 0 if invite is None else invite
         return self.add(participant_key(spec.index), participant.main, spec, invite=wants)
 
-    def start_server(self) -> Server:
-        """Start the embedded server and tell participant 0, who creates the meeting."""
-        server = self.server = Server()
+    def start_server(self, netns: str | None = None, host: str = "127.0.0.1") -> Server:
+        """Start the embedded server (inside ``netns``, listening on ``host``) and tell
+        participant 0, who creates the meeting."""
+        server = self.server = Server(netns, host)
         self.members[participant_key(0)].send("server", server.info)
         return server
 
@@ -192,6 +194,28 @@ def participant_key(index: int) -> str:
 _stopping: list[threading.Thread] = []
 
 
+def _start_embedded(netns: str | None, host: str) -> EmbeddedServer:
+    """The server child process; inside ``netns`` when given (a child process starts in
+    the namespace of the thread that forks it, so a short-lived thread enters it)."""
+    if netns is None:
+        return start_embedded_server(host, log_level="ERROR")
+    outcome: list[EmbeddedServer | BaseException] = []
+
+    def start() -> None:
+        try:
+            enter_netns(netns)
+            outcome.append(start_embedded_server(host, log_level="ERROR"))
+        except BaseException as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=start, name="bench-server-netns")
+    thread.start()
+    thread.join()
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
+
+
 def wait_for_servers() -> None:
     while _stopping:
         _stopping.pop().join()
@@ -200,12 +224,12 @@ def wait_for_servers() -> None:
 class Server:
     """The real embedded server (a child process, as the host's app starts it)."""
 
-    def __init__(self) -> None:
+    def __init__(self, netns: str | None = None, host: str = "127.0.0.1") -> None:
         try:
-            self.embedded: EmbeddedServer = start_embedded_server(log_level="ERROR")
+            self.embedded: EmbeddedServer = _start_embedded(netns, host)
         except EmbeddedServerError:  # seen once on a machine at load 17: try again
             time.sleep(1.0)
-            self.embedded = start_embedded_server(log_level="ERROR")
+            self.embedded = _start_embedded(netns, host)
         self.meter = CpuMeter(self.embedded.process.pid)
         time.sleep(0.3)
         self.idle_rss = self.meter.rss()

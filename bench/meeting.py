@@ -9,17 +9,30 @@ glass-to-glass video latency (frame counter in the pixels) and audio latency
 
 from __future__ import annotations
 
+import itertools
 import statistics
 import time
 from dataclasses import dataclass
 from typing import Any
 
 from bench.crew import Crew, Server, participant_key
-from bench.participant import Spec, participant_name
+from bench.participant import HEIGHT, WIDTH, Spec, participant_name
 from bench.probes import match_clicks
 from bench.stats import MachineMeter, summary_ms, udp_receive_drops
 
 FPS_FLOOR = 25.0
+
+
+FREEZE = 0.5  # s: a gap between two displayed frames longer than this is a freeze
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where the processes run: network namespaces behind the link emulator."""
+
+    participants: tuple[str, ...]  # network namespace of each participant, by index
+    server_netns: str
+    server_host: str  # the server's address inside its namespace
 
 
 @dataclass(frozen=True)
@@ -30,19 +43,32 @@ class Timing:
 
 
 def run_meeting(
-    system: str, count: int, timing: Timing, *, decode: bool = True, audio: bool = True
+    system: str,
+    count: int,
+    timing: Timing,
+    *,
+    decode: bool = True,
+    audio: bool = True,
+    placement: Placement | None = None,
+    size: tuple[int, int] = (WIDTH, HEIGHT),
 ) -> dict[str, Any]:
     """One meeting of ``count`` participants on ``system`` ("liqaa" or "raw").
-    ``decode=False``: participants count received frames without decoding them."""
+    ``decode=False``: participants count received frames without decoding them.
+    ``placement``: run each process in its own network namespace (impaired links)."""
     server: Server | None = None
     started = time.monotonic()
     drops_before = udp_receive_drops()
     with Crew() as crew:
         keys = [participant_key(i) for i in range(count)]
         for i in range(count):
-            crew.add_participant(Spec(system, i, count, decode=decode, audio=audio))
+            netns = placement.participants[i] if placement else None
+            spec = Spec(system, i, count, decode=decode, audio=audio, netns=netns, size=size)
+            crew.add_participant(spec)
         if system == "liqaa":  # starts while the participants' processes start
-            server = crew.start_server()
+            if placement is None:
+                server = crew.start_server()
+            else:
+                server = crew.start_server(placement.server_netns, placement.server_host)
 
         def everyone_receives() -> bool:
             return all(len(crew.members[k].status.get("video", ())) >= count - 1 for k in keys)
@@ -104,14 +130,22 @@ def analyse(system: str, count: int, results: dict[str, dict[str, Any]]) -> dict
     fps: list[float] = []
     video_latency: list[float] = []
     audio_latency: list[float] = []
+    freezes: list[tuple[float, int]] = []  # per stream: longest gap, gaps over FREEZE
+    clicks_heard: list[int] = []  # per audio stream
+    retransmissions = {"sent": 0, "received": 0}
     unreadable = 0
     for receiver, r in by_name.items():
         wall = r["wall_s"]
+        for kind in retransmissions:
+            retransmissions[kind] += r.get("retransmissions", {}).get(kind, 0)
         for i in range(count):
             publisher = participant_name(i)
             if publisher == receiver:
                 continue
             fps.append(r["frames"].get(publisher, 0) / wall)
+            shown = [at for who, _, at in r["arrivals"] if who == publisher]
+            freezes.append(_gaps(shown, *r["window"]))
+            clicks_heard.append(sum(1 for who, _, _ in r["detections"] if who == publisher))
         unreadable += sum(r["unreadable"].values())
         for publisher, counter, at in r["arrivals"]:
             sender = by_name.get(publisher)
@@ -127,6 +161,7 @@ def analyse(system: str, count: int, results: dict[str, dict[str, Any]]) -> dict
                 audio_latency += match_clicks(sender["clicks"], found)
     missing = count * (count - 1) - len(fps)
     fps += [0.0] * max(0, missing)  # a process that reported nothing received nothing
+    clicks_heard += [0] * max(0, missing)
     cpu = [r["cpu_per_s"] for r in by_name.values()]
     return {
         "system": system,
@@ -153,9 +188,26 @@ def analyse(system: str, count: int, results: dict[str, dict[str, Any]]) -> dict
         else None,
         "video_latency": summary_ms(video_latency),
         "audio_latency": summary_ms(audio_latency),
+        "freezes": {
+            "longest_ms": round(max((g for g, _ in freezes), default=0.0) * 1000, 1),
+            "over_500ms_total": sum(n for _, n in freezes),
+            "over_500ms_per_stream": [n for _, n in freezes],
+            "longest_per_stream_ms": [round(g * 1000, 1) for g, _ in freezes],
+        },
+        "audio_streams_heard": sum(1 for n in clicks_heard if n > 0),
+        "clicks_heard_per_stream": clicks_heard,
+        "retransmissions": retransmissions,
         "unreadable_frames": unreadable,
         "samples": {
             "video_latency_ms": [round(x * 1000, 1) for x in video_latency],
             "audio_latency_ms": [round(x * 1000, 1) for x in audio_latency],
         },
     }
+
+
+def _gaps(shown: list[float], start: float, end: float) -> tuple[float, int]:
+    """The longest time without a new picture in the window, and how many gaps were
+    freezes (longer than ``FREEZE``); the window's edges count as frames."""
+    times = [start, *sorted(t for t in shown if start <= t <= end), end]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    return max(gaps), sum(1 for g in gaps if g > FREEZE)

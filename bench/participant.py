@@ -53,7 +53,15 @@ from app.media.tracks import CameraTrack, audio_frame_to_samples, audio_resample
 from app.rtc import seams
 from app.rtc.configuration import preferred_codecs
 from app.server.passthrough import PassthroughDecoder
-from bench.probes import CaptureLog, ClickClock, ClickDetector, ClickTrack, VideoLog
+from bench.linkemu import enter_netns
+from bench.probes import (
+    RETRANSMISSIONS,
+    CaptureLog,
+    ClickClock,
+    ClickDetector,
+    ClickTrack,
+    VideoLog,
+)
 from bench.stats import CpuMeter
 
 WIDTH, HEIGHT, FPS = 640, 480, 30
@@ -77,6 +85,8 @@ class Spec:
     decode: bool = True  # False: received media is counted but not decoded
     audio: bool = True  # False: video only
     joins: int = 0  # > 0: a joiner that measures join time this many times
+    netns: str | None = None  # run inside this network namespace (bench/linkemu.py)
+    size: tuple[int, int] = (WIDTH, HEIGHT)  # of the camera pattern
 
     @property
     def name(self) -> str:
@@ -197,13 +207,13 @@ class BenchListener(QuietListener):
         self.video.frame(self.names.get(tile.pid, tile.pid), image)
 
 
-def pattern_config(name: str) -> MediaConfig:
+def pattern_config(name: str, size: tuple[int, int] = (WIDTH, HEIGHT)) -> MediaConfig:
     return MediaConfig(
         camera=PATTERN,
         microphone=SYNTHETIC,
         pattern_label=name,
-        width=WIDTH,
-        height=HEIGHT,
+        width=size[0],
+        height=size[1],
         fps=FPS,
     )
 
@@ -247,6 +257,7 @@ class Recorder:
             "capture_fps": sum(1 for t in captured.values() if start <= t < end) / wall,
             "clicks": dict(self.clicks.captures),
             "detections": list(self.audio.detections),
+            "retransmissions": RETRANSMISSIONS.counts(),
         }
 
 
@@ -260,7 +271,9 @@ class LiqaaParticipant:
 
     def new_session(self, name: str, listener: BenchListener | None = None) -> MeetingSession:
         r = self.recorder
-        devices = BenchDevices(pattern_config(name), r.clicks, r.captures, r.audio, r.names)
+        devices = BenchDevices(
+            pattern_config(name, self.spec.size), r.clicks, r.captures, r.audio, r.names
+        )
         session = MeetingSession(listener or self.listener, DeviceKey.generate(), devices)
         if not self.spec.decode:
             _skip_decoding(session, self.recorder.video, self.recorder.names)
@@ -386,7 +399,8 @@ class RawParticipant:
         self.spec = spec
         self.channel = channel
         self.recorder = recorder
-        self.source = CameraSource(pattern=spec.name, width=WIDTH, height=HEIGHT, fps=FPS)
+        width, height = spec.size
+        self.source = CameraSource(pattern=spec.name, width=width, height=height, fps=FPS)
         self.source.subscribe(recorder.captures.on_frame)
         self.pcs: dict[int, RTCPeerConnection] = {}
         self.tasks: set[asyncio.Task[Any]] = set()
@@ -521,5 +535,8 @@ async def _run(conn: Connection, spec: Spec) -> None:
 
 def main(conn: Connection, spec: Spec) -> None:
     """Entry point of a participant process (a child process of the benchmark)."""
+    if spec.netns is not None:  # before any socket is opened
+        enter_netns(spec.netns)
     logging.basicConfig(level=logging.ERROR)
+    RETRANSMISSIONS.install()
     asyncio.run(_run(conn, spec))

@@ -20,6 +20,7 @@ import fractions
 import math
 import time
 from collections import defaultdict
+from typing import Any
 
 import av
 import numpy as np
@@ -225,3 +226,48 @@ class VideoLog:
         self.frames.clear()
         self.unreadable.clear()
         self.arrivals.clear()
+
+
+class RetransmissionCounter:
+    """Counts RTX packets sent (a NACK answered from the sender's history) and RTX
+    packets that reached a receiver, in this process, for Liqaa and raw aiortc alike.
+    It wraps aiortc's methods without changing what they do."""
+
+    def __init__(self) -> None:
+        self.sent = 0
+        self.received = 0
+        self._installed = False
+
+    def install(self) -> None:
+        if self._installed:
+            return
+        self._installed = True
+        from aiortc import RTCRtpReceiver, RTCRtpSender
+        from aiortc.codecs import is_rtx
+        from aiortc.rtp import RTP_HISTORY_SIZE
+
+        counter = self
+        retransmit = RTCRtpSender._retransmit
+        handle = RTCRtpReceiver._handle_rtp_packet
+
+        async def counted_retransmit(sender: Any, sequence_number: int) -> None:
+            history = sender._RTCRtpSender__rtp_history
+            packet = history.get(sequence_number % RTP_HISTORY_SIZE)
+            if packet is not None and packet.sequence_number == sequence_number:
+                counter.sent += 1
+            await retransmit(sender, sequence_number)
+
+        async def counted_handle(receiver: Any, packet: Any, arrival_time_ms: int) -> None:
+            codec = receiver._RTCRtpReceiver__codecs.get(packet.payload_type)
+            if codec is not None and is_rtx(codec):
+                counter.received += 1
+            await handle(receiver, packet, arrival_time_ms=arrival_time_ms)
+
+        RTCRtpSender._retransmit = counted_retransmit  # type: ignore[method-assign,assignment]
+        RTCRtpReceiver._handle_rtp_packet = counted_handle  # type: ignore[method-assign,assignment]
+
+    def counts(self) -> dict[str, int]:
+        return {"sent": self.sent, "received": self.received}
+
+
+RETRANSMISSIONS = RetransmissionCounter()

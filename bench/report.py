@@ -47,6 +47,7 @@ def rows(results: dict[str, Any]) -> list[Row]:
                 )
     out += _audio_rows(results.get("audio"))
     out += _processing_rows(results.get("processing"))
+    out += _network_rows(results.get("network"))
     meeting = results.get("meeting")
     relay = results.get("relay", {})
     encode = relay.get("encode_cpu_per_s")
@@ -243,6 +244,54 @@ def _audio_rows(audio: dict[str, Any] | None) -> list[Row]:
     return out
 
 
+NETWORK_BASELINE = "plain aiortc P2P, same links"
+
+
+def _network_rows(section: dict[str, Any] | None) -> list[Row]:
+    """Per link condition: fps, freezes, latency and retransmissions, relay vs P2P."""
+    if not section:
+        return []
+    out = []
+    for row in section.get("conditions", []):
+        label, liqaa, raw = row["label"], row["liqaa"], row["raw"]
+
+        def pair(r: dict[str, Any], *keys: str, digits: int = 1) -> str:
+            first, second = (dig(r, *k.split(".")) for k in keys)
+            return f"{_num(first, digits)} / {_num(second, digits)}"
+
+        out += [
+            Row(
+                f"{label}: received fps (median / min)",
+                pair(liqaa, "fps.median", "fps.min"),
+                pair(raw, "fps.median", "fps.min"),
+                _ratio(row["ratio"]["fps_median"]),
+                NETWORK_BASELINE,
+            ),
+            Row(
+                f"{label}: longest freeze (ms) / freezes > 500 ms",
+                pair(liqaa, "freezes.longest_ms", "freezes.over_500ms_total", digits=0),
+                pair(raw, "freezes.longest_ms", "freezes.over_500ms_total", digits=0),
+                _ratio(row["ratio"]["longest_freeze"]),
+                NETWORK_BASELINE,
+            ),
+            Row(
+                f"{label}: video latency p50 / p95 (ms)",
+                pair(liqaa, "video_latency.p50_ms", "video_latency.p95_ms", digits=0),
+                pair(raw, "video_latency.p50_ms", "video_latency.p95_ms", digits=0),
+                _ratio(row["ratio"]["video_latency_p50"]),
+                NETWORK_BASELINE,
+            ),
+            Row(
+                f"{label}: retransmissions sent / received",
+                pair(liqaa, "retransmissions.sent", "retransmissions.received", digits=0),
+                pair(raw, "retransmissions.sent", "retransmissions.received", digits=0),
+                "n/a",
+                NETWORK_BASELINE,
+            ),
+        ]
+    return out
+
+
 def _ratio_of(value: float | None, baseline: float | None) -> float | None:
     if value is None or baseline is None or baseline <= 0:
         return None
@@ -299,6 +348,19 @@ def notes(results: dict[str, Any]) -> list[str]:
             f"{relay['times_cheaper_than_encode']:.1f}x less CPU than one VP8 encode"
             + (f"; fixed cost {fixed:.3f} cores" if fixed is not None else "")
         )
+    for row in results.get("network", {}).get("conditions", []):
+        for system in ("liqaa", "raw"):
+            r = row.get(system, {})
+            if r.get("error"):
+                out.append(f"network, {system}, {row['label']}: failed (see JSON)")
+            elif r and not r.get("ready"):
+                out.append(f"network, {system}, {row['label']}: not every stream arrived")
+            elif r.get("machine_busy_cores", 0) > 1.8:
+                out.append(
+                    f"network, {system}, {row['label']}: the machine was saturated "
+                    f"({r['machine_busy_cores']:.1f} cores busy; link emulator "
+                    f"{r.get('emulator_cpu_per_s', 0):.2f}): fps reflect CPU as well as the link"
+                )
     for size in meeting.get("sizes", []):
         for system in ("liqaa", "raw"):
             r = size.get(system, {})

@@ -15,7 +15,7 @@ from typing import Any
 
 import psutil
 
-from bench import audio_latency
+from bench import audio_latency, network
 from bench.codec import measure_codec
 from bench.crew import wait_for_servers, warm_up
 from bench.meeting import FPS_FLOOR, Timing, run_meeting
@@ -23,7 +23,17 @@ from bench.processing import measure_processing
 from bench.scenarios import run_gui, run_join
 from bench.stats import dig, ratio, slope
 
-SECTIONS = ("codec", "latency", "meeting", "relay", "join", "gui", "audio", "processing")
+SECTIONS = (
+    "codec",
+    "latency",
+    "meeting",
+    "relay",
+    "join",
+    "gui",
+    "audio",
+    "processing",
+    "network",
+)
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,8 @@ class Config:
     audio_warmup: float  # audio flowing through each path before the clicks
     audio_rounds: int  # fresh set-ups per path, taking turns (the delay is set per set-up)
     processing_seconds: float  # of audio through the voice processing, per level
+    network: Timing  # each 3-person meeting over emulated links
+    network_conditions: tuple[str, ...]  # keys of bench.network.CONDITIONS
     timeout: float
     only: frozenset[str] = field(default_factory=lambda: frozenset(SECTIONS))
 
@@ -59,6 +71,8 @@ FULL = Config(
     audio_warmup=2,
     audio_rounds=3,
     processing_seconds=20,
+    network=Timing(warmup=5, measure=40, ready_timeout=120),
+    network_conditions=tuple(c.key for c in network.CONDITIONS),
     timeout=120,
 )
 
@@ -76,6 +90,8 @@ QUICK = Config(
     audio_warmup=1,
     audio_rounds=1,
     processing_seconds=4,
+    network=Timing(warmup=1, measure=3, ready_timeout=60),
+    network_conditions=("loss5",),
     timeout=30,
 )
 
@@ -194,6 +210,17 @@ def run(
             lambda: processing_section(measure_processing(config.processing_seconds)),
             log,
         )
+    if "network" in want:
+        network_runs: dict[tuple[str, str], dict[str, Any]] = {}
+        for key in config.network_conditions:
+            condition = network.BY_KEY[key]
+            for system in ("liqaa", "raw"):  # taking turns: both see the same machine
+                network_runs[(key, system)] = _guarded(
+                    f"network: {system}, {condition.label}",
+                    partial(network.run_condition, system, condition, config.network),
+                    log,
+                )
+        results["network"] = network_section(network_runs, config.network_conditions)
     wait_for_servers()
     if "audio" in want:  # last: no meeting server of ours is still shutting down
         results["audio"] = _guarded(
@@ -453,4 +480,41 @@ def processing_section(figures: dict[str, Any]) -> dict[str, Any]:
         "how": how,
         **figures,
         "ratios": {level: ratio(ms, baseline) for level, ms in levels.items()},
+    }
+
+
+def network_section(
+    runs: dict[tuple[str, str], dict[str, Any]], conditions: Sequence[str]
+) -> dict[str, Any]:
+    rows = []
+    for key in conditions:
+        liqaa, raw = runs.get((key, "liqaa"), {}), runs.get((key, "raw"), {})
+        rows.append(
+            {
+                "condition": key,
+                "label": network.BY_KEY[key].label,
+                "liqaa": _strip(liqaa),
+                "raw": _strip(raw),
+                "ratio": {
+                    "fps_median": ratio(dig(liqaa, "fps", "median"), dig(raw, "fps", "median")),
+                    "video_latency_p50": ratio(
+                        dig(liqaa, "video_latency", "p50_ms"), dig(raw, "video_latency", "p50_ms")
+                    ),
+                    "longest_freeze": ratio(
+                        dig(liqaa, "freezes", "longest_ms"), dig(raw, "freezes", "longest_ms")
+                    ),
+                },
+            }
+        )
+    return {
+        "how": "3 participants, each in a network namespace of its own behind a userspace link "
+        "emulator (bench/linkemu.py: TUN devices, random loss and delay with jitter per packet, "
+        "a rate-limited drop-tail queue), 640x480@30 VP8 and Opus. A condition impairs every "
+        "participant's link both ways (Liqaa's server link is clean, so a relayed stream "
+        "crosses the same two impaired links as a P2P one) or caps participant 1's downlink. "
+        "Liqaa: MeetingSessions through the embedded server's relay; baseline: a full mesh of "
+        "plain aiortc peer connections. Freeze: no new picture for over 500 ms. "
+        "Retransmissions: RTX packets the participants' senders sent and their receivers got "
+        "(the relay's own are not counted).",
+        "conditions": rows,
     }

@@ -28,6 +28,7 @@ from app.core.devicekey import DeviceKey
 from app.core.errors import Code
 from app.core.invite import Invite
 from app.core.roles import MediaKind
+from app.rtc.decoders import DecodedPicture
 from app.rtc.peer import MediaPeer
 from app.rtc.signaling import (
     CertificateMismatch,
@@ -431,10 +432,10 @@ class MeetingSession:
                 owner = peer.owner(transceiver)
                 if owner is None:
                     continue
-                if isinstance(frame, av.VideoFrame):
+                if isinstance(frame, DecodedPicture):
                     tile = TileKey(owner.pid, owner.kind)
                     self._remote_tiles.add(tile)
-                    self.listener.frame(tile, frame.to_ndarray(format="rgb24"))
+                    self.listener.frame(tile, frame.image)
                 elif isinstance(frame, av.AudioFrame):
                     level = self.devices.play(owner.pid, frame)
                     if self._speaking.update(owner.pid, level, time.monotonic()):

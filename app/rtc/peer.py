@@ -9,7 +9,8 @@ looked up by mid when the frame arrives, never cached per track.
 
 Every receiver gets ``app.rtc.recovery``'s loss recovery (NACK retries, a gap that
 holds the picture at most max(200 ms, 2 RTT), keyframe wait, throttled PLI); audio
-is sent and decoded with Opus in-band FEC (``app.media.opus``).
+is sent and decoded with Opus in-band FEC, and video reaches the remote track as
+RGB pictures (``app.rtc.decoders``).
 """
 
 from __future__ import annotations
@@ -24,13 +25,13 @@ from aiortc import (
     RTCRtpTransceiver,
     RTCSessionDescription,
 )
-from aiortc.codecs import get_decoder
 
 from app.core.protocol import Sdp, TrackInfo
 from app.core.roles import MediaKind
-from app.media.opus import FecOpusDecoder, FecOpusEncoder
+from app.media.opus import FecOpusEncoder
 from app.rtc import seams
 from app.rtc.configuration import preferred_codecs, rtc_configuration
+from app.rtc.decoders import client_decoder
 from app.rtc.recovery import ReceiverRecovery, connection_rtt
 
 SendSignal = Callable[[Sdp], Awaitable[None]]
@@ -65,7 +66,7 @@ class MediaPeer:
                 # Audio is released as soon as it arrives (aiortc prefetches 4 frames,
                 # 80 ms): the mixer's own buffer smooths playback.
                 audio = track.kind == "audio"
-                seams.set_decoder(transceiver.receiver, _fec_opus if audio else None)
+                seams.set_decoder(transceiver.receiver, client_decoder)
                 self.recoveries[transceiver] = ReceiverRecovery(
                     transceiver.receiver, track.kind, self.rtt, fec=audio
                 )
@@ -121,8 +122,3 @@ class MediaPeer:
         for recovery in self.recoveries.values():
             recovery.close()
         await self.pc.close()
-
-
-def _fec_opus(codec: Any) -> Any:
-    """Opus frames through libopus with FEC; other codecs through aiortc's decoders."""
-    return FecOpusDecoder() if codec.name.lower() == "opus" else get_decoder(codec)

@@ -104,6 +104,9 @@ def _dispatching_worker(
         _decode(factory, loop, input_q, output_q, decode_error)
 
 
+MAX_DECODE_BACKLOG = 4  # video frames waiting to be decoded before we skip ahead
+
+
 def _decode(
     factory: DecoderFactory,
     loop: asyncio.AbstractEventLoop,
@@ -113,6 +116,7 @@ def _decode(
 ) -> None:
     decoder: Any = None
     codec_name = None
+    skipping = False  # dropped frames: decode nothing until the next keyframe
     while True:
         task = input_q.get()
         if task is None:
@@ -121,15 +125,21 @@ def _decode(
         codec, encoded = task
         if decoder is None or codec.name != codec_name:
             decoder, codec_name = factory(codec), codec.name
-        frames = [encoded]
-        if isinstance(encoded, FrameBatch):
-            # The receiver mapped the batch's (last) timestamp; keep the others'
-            # distance to it.
-            frames = encoded.frames
-            for frame in frames:
-                frame.timestamp = encoded.timestamp - (
-                    (encoded.raw_timestamp - frame.timestamp) & 0xFFFFFFFF
-                )
+        frames = _unbatch(encoded)
+        if codec.name == "VP8":
+            # A decoder that cannot keep up (an overloaded machine) must not become a
+            # delay line: skip to the newest keyframe waiting, or drop what waits and
+            # ask for one (setting decode_error makes the receiver send a PLI).
+            if input_q.qsize() >= MAX_DECODE_BACKLOG:
+                frames, ended = _newest_from_keyframe(frames, input_q)
+                if ended:
+                    input_q.put(None)
+                skipping = not frames
+                if skipping:
+                    decode_error.set()
+            elif skipping:
+                frames = frames[_first_keyframe(frames) :]
+                skipping = not frames
         for frame in frames:
             try:
                 outputs = decoder.decode(frame)
@@ -139,6 +149,45 @@ def _decode(
                 continue
             for output in outputs:
                 loop.call_soon_threadsafe(output_q.put_nowait, output)
+
+
+def _unbatch(encoded: JitterFrame) -> list[JitterFrame]:
+    if not isinstance(encoded, FrameBatch):
+        return [encoded]
+    # The receiver mapped the batch's (last) timestamp; keep the others' distance to it.
+    for frame in encoded.frames:
+        frame.timestamp = encoded.timestamp - (
+            (encoded.raw_timestamp - frame.timestamp) & 0xFFFFFFFF
+        )
+    return encoded.frames
+
+
+def _first_keyframe(frames: list[JitterFrame]) -> int:
+    """Index of the first VP8 keyframe (tag bit 0 clear), or len(frames)."""
+    return next((i for i, f in enumerate(frames) if f.data and not f.data[0] & 1), len(frames))
+
+
+def _newest_from_keyframe(
+    frames: list[JitterFrame], input_q: queue.Queue[Any]
+) -> tuple[list[JitterFrame], bool]:
+    """Everything waiting, from its newest keyframe on ([] if none); and whether the
+    end-of-stream marker was among it."""
+    ended = False
+    while True:
+        try:
+            task = input_q.get_nowait()
+        except queue.Empty:
+            break
+        if task is None:
+            ended = True
+            break
+        frames += _unbatch(task[1])
+    start = len(frames)
+    for i in range(len(frames) - 1, -1, -1):
+        if frames[i].data and not frames[i].data[0] & 1:
+            start = i
+            break
+    return frames[start:], ended
 
 
 def set_decoder(receiver: RTCRtpReceiver, factory: DecoderFactory | None = None) -> None:

@@ -45,7 +45,17 @@ def test_quick_run_reports_every_section_with_baselines(results: dict[str, Any])
     meta = results["meta"]
     assert meta["mode"] == "quick"
     assert meta["machine"]["cores"] >= 1 and meta["machine"]["aiortc"]
-    for section in ("codec", "latency", "meeting", "relay", "join", "gui", "audio", "processing"):
+    for section in (
+        "codec",
+        "latency",
+        "meeting",
+        "relay",
+        "join",
+        "gui",
+        "audio",
+        "processing",
+        "network",
+    ):
         assert section in results, section
         assert "error" not in results[section], results[section].get("error")
 
@@ -109,6 +119,19 @@ def test_quick_run_reports_every_section_with_baselines(results: dict[str, Any])
     assert set(processing["cpu_ms_per_10ms"]) == {"low", "moderate", "high", "very_high"}
     assert all(positive(ms) for ms in processing["cpu_ms_per_10ms"].values())
     assert all(positive(r) for r in processing["ratios"].values())
+
+    # Impaired links (the quick run has one condition): both systems measured, every
+    # stream counted, freezes, latency and retransmission figures present.
+    (condition,) = results["network"]["conditions"]
+    assert condition["condition"] == "loss5"
+    for system in ("liqaa", "raw"):
+        run = condition[system]
+        assert "error" not in run, run.get("error")
+        assert len(run["fps"]["per_stream"]) == run["streams"] == 6
+        assert run["freezes"]["longest_ms"] > 0
+        assert set(run["retransmissions"]) == {"sent", "received"}
+        lost = sum(h["up"]["lost"] + h["down"]["lost"] for h in run["link"].values())
+        assert lost > 0, run["link"]
 
     table = results["table"]
     assert len(table) >= 15

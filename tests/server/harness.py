@@ -19,6 +19,7 @@ from app.core import protocol as p
 from app.core.devicekey import DeviceKey
 from app.core.roles import MediaKind
 from app.media.synthetic import SyntheticVoiceTrack
+from app.rtc.decoders import DecodedPicture
 from app.rtc.peer import MediaPeer
 from app.rtc.signaling import ConnectionClosed, SignalingClient
 from tests.waiting import wait_until
@@ -181,8 +182,8 @@ class Guest:
                 entry.last_at = time.monotonic()
                 if entry.first_at is None:
                     entry.first_at = entry.last_at
-                if isinstance(frame, av.VideoFrame):
-                    pixels = frame.to_ndarray(format="rgb24")
+                if isinstance(frame, DecodedPicture):
+                    pixels = frame.image
                     centre = pixels[pixels.shape[0] // 4 : -pixels.shape[0] // 4]
                     entry.last_rgb = tuple(int(v) for v in centre.reshape(-1, 3).mean(axis=0))
                 self._changed.set()
