@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import queue
+import socket
+import threading
 
 import aiortc
 from aiortc import MediaStreamTrack, RTCPeerConnection, RTCRtpReceiver, RTCRtpSender, rtcrtpreceiver
+from aiortc.jitterbuffer import JitterFrame
+from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 
-from app.rtc import seams
+from app.rtc import seams, udp
 from app.rtc.configuration import preferred_codecs, rtc_configuration
 from app.rtc.recovery import ReceiverRecovery, connection_rtt
 from tests.rtc.lossy import Dropper
@@ -105,3 +110,87 @@ async def test_retransmissions_reach_each_of_two_video_receivers_under_loss() ->
             r.close()
         await sender.close()
         await receiver.close()
+
+
+class _RecordingDecoder:
+    def __init__(self, decoded: list[bytes]) -> None:
+        self.decoded = decoded
+
+    def decode(self, frame: JitterFrame) -> list[bytes]:
+        self.decoded.append(frame.data)
+        return [frame.data]
+
+
+def _vp8_codec() -> RTCRtpCodecParameters:
+    return RTCRtpCodecParameters(mimeType="video/VP8", clockRate=90000, payloadType=97)
+
+
+async def _run_decoder(backlog: list[object], later: list[object]) -> tuple[list[bytes], bool]:
+    """Queue ``backlog`` before the decoder thread starts (it has fallen behind), then
+    ``later`` once it has dealt with that, to the end of the stream; what it decoded,
+    and whether it asked for a keyframe."""
+    loop = asyncio.get_running_loop()
+    input_q: queue.Queue[object] = queue.Queue()
+    for task in backlog:
+        input_q.put(task)
+    output_q: asyncio.Queue[object] = asyncio.Queue()
+    error = threading.Event()
+    decoded: list[bytes] = []
+    thread = threading.Thread(
+        target=seams._decode,
+        args=(lambda codec: _RecordingDecoder(decoded), loop, input_q, output_q, error),
+    )
+    thread.start()
+    await wait_until(input_q.empty, asyncio.Event(), 5, "the backlog is taken")
+    for task in [*later, None]:
+        input_q.put(task)
+    while await output_q.get() is not None:
+        pass
+    thread.join()
+    return decoded, error.is_set()
+
+
+KEY, DELTA = b"\x10key", b"\x11delta"
+
+
+async def test_a_decoder_that_falls_behind_skips_to_the_newest_keyframe() -> None:
+    codec = _vp8_codec()
+    frames = [DELTA + bytes([i]) for i in range(8)] + [KEY] + [DELTA + b"after"]
+    tasks = [(codec, JitterFrame(data, i)) for i, data in enumerate(frames)]
+    decoded, asked = await _run_decoder(tasks, [(codec, JitterFrame(DELTA + b"next", 10))])
+    # The stale deltas are skipped, decoding resumes at the keyframe and goes on, without
+    # asking for another keyframe.
+    assert decoded == [KEY, DELTA + b"after", DELTA + b"next"] and not asked
+
+
+async def test_with_no_keyframe_waiting_it_drops_the_backlog_and_asks_for_one() -> None:
+    codec = _vp8_codec()
+    behind = [(codec, JitterFrame(DELTA + bytes([i]), i)) for i in range(8)]
+    later = [(codec, JitterFrame(DELTA + b"x", 9)), (codec, JitterFrame(KEY, 10))]
+    decoded, asked = await _run_decoder(behind, later)
+    # Deltas after the dropped backlog are useless until the keyframe comes.
+    assert decoded == [KEY] and asked
+
+
+async def test_ready_sockets_are_drained_in_one_wake_up() -> None:
+    """asyncio reads one datagram per socket per loop iteration; Liqaa reads them all."""
+    udp.drain_datagrams()
+    loop = asyncio.get_running_loop()
+    received: list[bytes] = []
+
+    class Collect(asyncio.DatagramProtocol):
+        def datagram_received(self, data: bytes, addr: object) -> None:
+            received.append(data)
+
+    transport, _ = await loop.create_datagram_endpoint(Collect, local_addr=("127.0.0.1", 0))
+    address = transport.get_extra_info("sockname")
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sender:
+        for i in range(100):
+            sender.sendto(bytes([i]), address)
+    await asyncio.sleep(0.05)  # the datagrams are queued in the kernel by now
+    wake_ups = 0
+    while len(received) < 100 and wake_ups < 100:
+        await asyncio.sleep(0)
+        wake_ups += 1
+    transport.close()
+    assert len(received) == 100 and wake_ups <= 3
