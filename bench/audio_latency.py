@@ -115,9 +115,10 @@ class Result:
 
 BASELINE = Tuning(4, 40.0, 120.0)
 SWEEP = (BASELINE, Tuning(1, 40.0, 120.0), Tuning(1, 30.0, 100.0), Tuning(0, 20.0, 80.0))
-# The app's client: app/rtc/peer.py holds 1 audio frame in aiortc's jitter buffer,
-# and LocalDevices uses AudioMixer's defaults.
-CLIENT = Tuning(1, None, None)
+# The app's client: app/rtc/recovery.py releases each audio frame as it arrives (it
+# waits only behind a gap), and LocalDevices uses AudioMixer's defaults. The P2P path's
+# aiortc buffer comes closest with prefetch 0 (it holds one 20 ms frame).
+CLIENT = Tuning(0, None, None)
 
 
 # ---------------------------------------------------------------- PulseAudio rig
@@ -489,13 +490,11 @@ def _summary(
 
 @contextlib.contextmanager
 def receive_prefetch(frames: int) -> Iterator[None]:
-    """Audio receivers made in this process prefetch ``frames``: aiortc's own (default
-    4) and the app client's replacement buffer (app/rtc/peer.py, 1), so a tuning
-    applies to both paths alike."""
+    """aiortc's audio receivers made in this process prefetch ``frames`` (default 4).
+    The app client's receivers have their own buffer (app/rtc/recovery.py), which
+    releases audio as it arrives, so this tunes the P2P path only."""
     import aiortc.rtcrtpreceiver as receiver_module
     from aiortc.jitterbuffer import JitterBuffer
-
-    import app.rtc.peer as peer_module
 
     class Tuned(JitterBuffer):
         def __init__(self, capacity: int, prefetch: int = 0, is_video: bool = False) -> None:
@@ -503,7 +502,7 @@ def receive_prefetch(frames: int) -> Iterator[None]:
                 prefetch = frames
             super().__init__(capacity, prefetch=prefetch, is_video=is_video)
 
-    modules = (receiver_module, peer_module)
+    modules = (receiver_module,)
     originals = [m.JitterBuffer for m in modules]
     for module in modules:
         setattr(module, "JitterBuffer", Tuned)  # noqa: B010 (private seam)

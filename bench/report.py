@@ -253,43 +253,46 @@ def _network_rows(section: dict[str, Any] | None) -> list[Row]:
         return []
     out = []
     for row in section.get("conditions", []):
-        label, liqaa, raw = row["label"], row["liqaa"], row["raw"]
+        for metric, keys, digits, ratio_key in _NETWORK_METRICS:
 
-        def pair(r: dict[str, Any], *keys: str, digits: int = 1) -> str:
-            first, second = (dig(r, *k.split(".")) for k in keys)
-            return f"{_num(first, digits)} / {_num(second, digits)}"
+            def pair(r: dict[str, Any], keys: tuple[str, str] = keys, digits: int = digits) -> str:
+                first, second = (dig(r, *k.split(".")) for k in keys)
+                return f"{_num(first, digits)} / {_num(second, digits)}"
 
-        out += [
-            Row(
-                f"{label}: received fps (median / min)",
-                pair(liqaa, "fps.median", "fps.min"),
-                pair(raw, "fps.median", "fps.min"),
-                _ratio(row["ratio"]["fps_median"]),
-                NETWORK_BASELINE,
-            ),
-            Row(
-                f"{label}: longest freeze (ms) / freezes > 500 ms",
-                pair(liqaa, "freezes.longest_ms", "freezes.over_500ms_total", digits=0),
-                pair(raw, "freezes.longest_ms", "freezes.over_500ms_total", digits=0),
-                _ratio(row["ratio"]["longest_freeze"]),
-                NETWORK_BASELINE,
-            ),
-            Row(
-                f"{label}: video latency p50 / p95 (ms)",
-                pair(liqaa, "video_latency.p50_ms", "video_latency.p95_ms", digits=0),
-                pair(raw, "video_latency.p50_ms", "video_latency.p95_ms", digits=0),
-                _ratio(row["ratio"]["video_latency_p50"]),
-                NETWORK_BASELINE,
-            ),
-            Row(
-                f"{label}: retransmissions sent / received",
-                pair(liqaa, "retransmissions.sent", "retransmissions.received", digits=0),
-                pair(raw, "retransmissions.sent", "retransmissions.received", digits=0),
-                "n/a",
-                NETWORK_BASELINE,
-            ),
-        ]
+            out.append(
+                Row(
+                    f"{row['label']}: {metric}",
+                    pair(row["liqaa"]),
+                    pair(row["raw"]),
+                    _ratio(row["ratio"][ratio_key]) if ratio_key else "n/a",
+                    NETWORK_BASELINE,
+                )
+            )
     return out
+
+
+# Per condition: the row's words, the two figures it shows, their digits, its ratio.
+_NETWORK_METRICS: tuple[tuple[str, tuple[str, str], int, str | None], ...] = (
+    ("received fps (median / min)", ("fps.median", "fps.min"), 1, "fps_median"),
+    (
+        "longest freeze (ms) / freezes > 500 ms",
+        ("freezes.longest_ms", "freezes.over_500ms_total"),
+        0,
+        "longest_freeze",
+    ),
+    (
+        "video latency p50 / p95 (ms)",
+        ("video_latency.p50_ms", "video_latency.p95_ms"),
+        0,
+        "video_latency_p50",
+    ),
+    (
+        "retransmissions sent / received",
+        ("retransmissions.sent", "retransmissions.received"),
+        0,
+        None,
+    ),
+)
 
 
 def _ratio_of(value: float | None, baseline: float | None) -> float | None:

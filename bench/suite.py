@@ -443,7 +443,7 @@ def audio_section(figures: dict[str, Any]) -> dict[str, Any]:
         "delay, device buffers included. Liqaa: two MeetingSessions through the embedded "
         "server's relay; baseline: one aiortc peer connection pair, same microphone track "
         "and processing, mixer and speaker, no relay. Both with the app client's settings "
-        "(1 frame of aiortc audio prefetch, AudioMixer's defaults). Each round is a fresh "
+        "(audio released as it arrives, AudioMixer's defaults). Each round is a fresh "
         "set-up of both paths, taking turns; the delay barely moves within a set-up (it is "
         "fixed by the playback buffers' fill when audio starts), so the figures pool every "
         "click of every round and rounds_p50_ms gives each set-up's median."

@@ -235,18 +235,27 @@ def intercept_remb(receiver: RTCRtpReceiver, rewrite: Callable[[int], int | None
     original = receiver._send_rtcp
 
     async def send(packet: AnyRtcpPacket) -> None:
-        if isinstance(packet, RtcpPsfbPacket) and packet.fmt == RTCP_PSFB_APP:
-            try:
-                bitrate, ssrcs = unpack_remb_fci(packet.fci)
-            except ValueError:
-                return
-            new = rewrite(bitrate)
+        remb = _remb(packet)
+        if remb is not None:
+            new = rewrite(remb[0])
             if new is None:
                 return
-            packet.fci = pack_remb_fci(new, ssrcs)
+            assert isinstance(packet, RtcpPsfbPacket)
+            packet.fci = pack_remb_fci(new, remb[1])
         await original(packet)
 
     receiver._send_rtcp = send  # type: ignore[method-assign]
+
+
+def _remb(packet: AnyRtcpPacket) -> tuple[int, list[int]] | None:
+    """A REMB's bitrate and SSRCs; None for any other packet (or a malformed REMB, which
+    aiortc ignores in turn)."""
+    if not (isinstance(packet, RtcpPsfbPacket) and packet.fmt == RTCP_PSFB_APP):
+        return None
+    try:
+        return unpack_remb_fci(packet.fci)
+    except ValueError:
+        return None
 
 
 async def send_remb(receiver: RTCRtpReceiver, bitrate: int, media_ssrc: int) -> None:
@@ -274,13 +283,9 @@ def on_remb(sender: RTCRtpSender, callback: Callable[[int], None]) -> None:
     original = sender._handle_rtcp_packet
 
     async def handle(packet: AnyRtcpPacket) -> None:
-        if isinstance(packet, RtcpPsfbPacket) and packet.fmt == RTCP_PSFB_APP:
-            try:
-                bitrate, ssrcs = unpack_remb_fci(packet.fci)
-            except ValueError:
-                return
-            if sender._ssrc in ssrcs:
-                callback(bitrate)
+        remb = _remb(packet)
+        if remb is not None and sender._ssrc in remb[1]:
+            callback(remb[0])
         await original(packet)
 
     sender._handle_rtcp_packet = handle  # type: ignore[method-assign]
