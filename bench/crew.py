@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import sys
 import threading
 import time
@@ -91,10 +92,12 @@ class Crew:
         wants = spec.system == "liqaa" and spec.index != 0 if invite is None else invite
         return self.add(participant_key(spec.index), participant.main, spec, invite=wants)
 
-    def start_server(self, netns: str | None = None, host: str = "127.0.0.1") -> Server:
-        """Start the embedded server (inside ``netns``, listening on ``host``) and tell
-        participant 0, who creates the meeting."""
-        server = self.server = Server(netns, host)
+    def start_server(
+        self, netns: str | None = None, host: str = "127.0.0.1", nice: int = 0
+    ) -> Server:
+        """Start the embedded server (inside ``netns``, listening on ``host``, its nice
+        value raised by ``nice``) and tell participant 0, who creates the meeting."""
+        server = self.server = Server(netns, host, nice)
         self.members[participant_key(0)].send("server", server.info)
         return server
 
@@ -194,16 +197,20 @@ def participant_key(index: int) -> str:
 _stopping: list[threading.Thread] = []
 
 
-def _start_embedded(netns: str | None, host: str) -> EmbeddedServer:
-    """The server child process; inside ``netns`` when given (a child process starts in
-    the namespace of the thread that forks it, so a short-lived thread enters it)."""
-    if netns is None:
+def _start_embedded(netns: str | None, host: str, nice: int = 0) -> EmbeddedServer:
+    """The server child process; inside ``netns`` and at ``nice`` when given (a child
+    starts in the namespace and with the nice value of the thread that forks it, so a
+    short-lived thread takes them on)."""
+    if netns is None and not nice:
         return start_embedded_server(host, log_level="ERROR")
     outcome: list[EmbeddedServer | BaseException] = []
 
     def start() -> None:
         try:
-            enter_netns(netns)
+            if netns is not None:
+                enter_netns(netns)
+            if nice:
+                os.nice(nice)
             outcome.append(start_embedded_server(host, log_level="ERROR"))
         except BaseException as exc:
             outcome.append(exc)
@@ -224,12 +231,12 @@ def wait_for_servers() -> None:
 class Server:
     """The real embedded server (a child process, as the host's app starts it)."""
 
-    def __init__(self, netns: str | None = None, host: str = "127.0.0.1") -> None:
+    def __init__(self, netns: str | None = None, host: str = "127.0.0.1", nice: int = 0) -> None:
         try:
-            self.embedded: EmbeddedServer = _start_embedded(netns, host)
+            self.embedded: EmbeddedServer = _start_embedded(netns, host, nice)
         except EmbeddedServerError:  # seen once on a machine at load 17: try again
             time.sleep(1.0)
-            self.embedded = _start_embedded(netns, host)
+            self.embedded = _start_embedded(netns, host, nice)
         self.meter = CpuMeter(self.embedded.process.pid)
         time.sleep(0.3)
         self.idle_rss = self.meter.rss()

@@ -33,6 +33,7 @@ class Placement:
     participants: tuple[str, ...]  # network namespace of each participant, by index
     server_netns: str
     server_host: str  # the server's address inside its namespace
+    nice: int = 0  # every process of the meeting (negative: it outranks other work)
 
 
 @dataclass(frozen=True)
@@ -62,13 +63,18 @@ def run_meeting(
         keys = [participant_key(i) for i in range(count)]
         for i in range(count):
             netns = placement.participants[i] if placement else None
-            spec = Spec(system, i, count, decode=decode, audio=audio, netns=netns, size=size)
+            nice = placement.nice if placement else 0
+            spec = Spec(
+                system, i, count, decode=decode, audio=audio, netns=netns, size=size, nice=nice
+            )
             crew.add_participant(spec)
         if system == "liqaa":  # starts while the participants' processes start
             if placement is None:
                 server = crew.start_server()
             else:
-                server = crew.start_server(placement.server_netns, placement.server_host)
+                server = crew.start_server(
+                    placement.server_netns, placement.server_host, placement.nice
+                )
 
         def everyone_receives() -> bool:
             return all(len(crew.members[k].status.get("video", ())) >= count - 1 for k in keys)
@@ -131,6 +137,7 @@ def analyse(system: str, count: int, results: dict[str, dict[str, Any]]) -> dict
     video_latency: list[float] = []
     audio_latency: list[float] = []
     freezes: list[tuple[float, int]] = []  # per stream: longest gap, gaps over FREEZE
+    fps_1s_median: list[float] = []  # per stream: median of its 1-second frame counts
     clicks_heard: list[int] = []  # per audio stream
     retransmissions = {"sent": 0, "received": 0}
     unreadable = 0
@@ -145,6 +152,7 @@ def analyse(system: str, count: int, results: dict[str, dict[str, Any]]) -> dict
             fps.append(r["frames"].get(publisher, 0) / wall)
             shown = [at for who, _, at in r["arrivals"] if who == publisher]
             freezes.append(_gaps(shown, *r["window"]))
+            fps_1s_median.append(_median_per_second(shown, *r["window"]))
             clicks_heard.append(sum(1 for who, _, _ in r["detections"] if who == publisher))
         unreadable += sum(r["unreadable"].values())
         for publisher, counter, at in r["arrivals"]:
@@ -173,6 +181,8 @@ def analyse(system: str, count: int, results: dict[str, dict[str, Any]]) -> dict
             "mean": statistics.fmean(fps) if fps else 0.0,
             "below_25": sum(1 for f in fps if f < FPS_FLOOR),
             "per_stream": [round(f, 2) for f in fps],
+            # Each stream's median over the window's whole seconds (pictures shown).
+            "per_stream_1s_median": fps_1s_median,
         },
         "capture_fps": statistics.fmean([r["capture_fps"] for r in by_name.values()])
         if by_name
@@ -211,3 +221,16 @@ def _gaps(shown: list[float], start: float, end: float) -> tuple[float, int]:
     times = [start, *sorted(t for t in shown if start <= t <= end), end]
     gaps = [b - a for a, b in itertools.pairwise(times)]
     return max(gaps), sum(1 for g in gaps if g > FREEZE)
+
+
+def _median_per_second(shown: list[float], start: float, end: float) -> float:
+    """The median number of pictures shown per whole second of the window."""
+    seconds = int(end - start)
+    if seconds < 1:
+        return 0.0
+    counts = [0] * seconds
+    for t in shown:
+        k = int(t - start)
+        if 0 <= k < seconds:
+            counts[k] += 1
+    return float(statistics.median(counts))

@@ -45,9 +45,11 @@ def run_condition(
     timing: Timing,
     seed: int = 1,
     size: tuple[int, int] = (WIDTH, HEIGHT),
+    nice: int = 0,
 ) -> dict[str, Any]:
     """One meeting of ``PARTICIPANTS`` on ``system`` ("liqaa" or "raw") under
-    ``condition``; the figures of ``bench.meeting.analyse`` plus the emulator's counters."""
+    ``condition``; the figures of ``bench.meeting.analyse`` plus the emulator's counters.
+    ``nice`` < 0 lets the meeting's processes outrank other work on the machine."""
     with LinkEmulator(hosts=PARTICIPANTS + 1, seed=seed) as net:
         server, people = net.hosts[0], net.hosts[1:]
         if condition.every is not None:
@@ -55,7 +57,9 @@ def run_condition(
                 net.impair(host, both=condition.every)
         if condition.capped_bps is not None:
             net.impair(people[1], down=Impairment(rate_bps=condition.capped_bps))
-        placement = Placement(tuple(h.netns for h in people), server.netns, server.address)
+        placement = Placement(
+            tuple(h.netns for h in people), server.netns, server.address, nice=nice
+        )
         emulator = CpuMeter(net.pid)
         emulator.start()
         report = run_meeting(system, PARTICIPANTS, timing, placement=placement, size=size)

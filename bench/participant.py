@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import threading
 import time
 import traceback
@@ -87,6 +88,7 @@ class Spec:
     joins: int = 0  # > 0: a joiner that measures join time this many times
     netns: str | None = None  # run inside this network namespace (bench/linkemu.py)
     size: tuple[int, int] = (WIDTH, HEIGHT)  # of the camera pattern
+    nice: int = 0  # added to the process's nice value (negative: root only)
 
     @property
     def name(self) -> str:
@@ -537,6 +539,8 @@ def main(conn: Connection, spec: Spec) -> None:
     """Entry point of a participant process (a child process of the benchmark)."""
     if spec.netns is not None:  # before any socket is opened
         enter_netns(spec.netns)
+    if spec.nice:
+        os.nice(spec.nice)
     logging.basicConfig(level=logging.ERROR)
     RETRANSMISSIONS.install()
     asyncio.run(_run(conn, spec))
