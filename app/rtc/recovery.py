@@ -130,7 +130,9 @@ class RecoveringJitterBuffer(JitterBuffer):
             self._skip_gap(frames)
         if not frames:
             return None
-        return frames[0] if len(frames) == 1 else seams.FrameBatch(frames)
+        released = frames[0] if len(frames) == 1 else seams.FrameBatch(frames)
+        released.released = now  # type: ignore[attr-defined]  # the decoder's lag clock
+        return released
 
     def _seen_beyond(self, hole: int) -> float:
         for count in range(hole + 1, self._capacity):

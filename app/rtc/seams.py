@@ -30,6 +30,7 @@ import contextlib
 import logging
 import queue
 import threading
+import time
 import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -104,7 +105,10 @@ def _dispatching_worker(
         _decode(factory, loop, input_q, output_q, decode_error)
 
 
-MAX_DECODE_BACKLOG = 4  # video frames waiting to be decoded before we skip ahead
+# A video frame released by the jitter buffer longer ago than this when its turn to be
+# decoded comes means the decoder cannot keep up: skip ahead. By age, not queue length:
+# jitter legitimately completes several frames at once.
+MAX_DECODE_LAG = 0.5  # s
 
 
 def _decode(
@@ -130,7 +134,8 @@ def _decode(
             # A decoder that cannot keep up (an overloaded machine) must not become a
             # delay line: skip to the newest keyframe waiting, or drop what waits and
             # ask for one (setting decode_error makes the receiver send a PLI).
-            if input_q.qsize() >= MAX_DECODE_BACKLOG:
+            released = getattr(encoded, "released", None)
+            if released is not None and time.monotonic() - released > MAX_DECODE_LAG:
                 frames, ended = _newest_from_keyframe(frames, input_q)
                 if ended:
                     input_q.put(None)

@@ -8,6 +8,7 @@ import inspect
 import queue
 import socket
 import threading
+import time
 
 import aiortc
 from aiortc import MediaStreamTrack, RTCPeerConnection, RTCRtpReceiver, RTCRtpSender, rtcrtpreceiver
@@ -153,10 +154,26 @@ async def _run_decoder(backlog: list[object], later: list[object]) -> tuple[list
 KEY, DELTA = b"\x10key", b"\x11delta"
 
 
+def stale(frame: JitterFrame) -> JitterFrame:
+    """Released by the jitter buffer a second ago: the decoder is that far behind."""
+    frame.released = time.monotonic() - 1.0  # type: ignore[attr-defined]
+    return frame
+
+
+async def test_a_burst_of_fresh_frames_is_decoded_not_skipped() -> None:
+    """Jitter completes several frames at once: that is not falling behind."""
+    codec = _vp8_codec()
+    burst = [(codec, JitterFrame(DELTA + bytes([i]), i)) for i in range(8)]
+    for _, frame in burst:
+        frame.released = time.monotonic()  # type: ignore[attr-defined]
+    decoded, asked = await _run_decoder(burst, [])
+    assert decoded == [f.data for _, f in burst] and not asked
+
+
 async def test_a_decoder_that_falls_behind_skips_to_the_newest_keyframe() -> None:
     codec = _vp8_codec()
     frames = [DELTA + bytes([i]) for i in range(8)] + [KEY] + [DELTA + b"after"]
-    tasks = [(codec, JitterFrame(data, i)) for i, data in enumerate(frames)]
+    tasks = [(codec, stale(JitterFrame(data, i))) for i, data in enumerate(frames)]
     decoded, asked = await _run_decoder(tasks, [(codec, JitterFrame(DELTA + b"next", 10))])
     # The stale deltas are skipped, decoding resumes at the keyframe and goes on, without
     # asking for another keyframe.
@@ -165,7 +182,7 @@ async def test_a_decoder_that_falls_behind_skips_to_the_newest_keyframe() -> Non
 
 async def test_with_no_keyframe_waiting_it_drops_the_backlog_and_asks_for_one() -> None:
     codec = _vp8_codec()
-    behind = [(codec, JitterFrame(DELTA + bytes([i]), i)) for i in range(8)]
+    behind = [(codec, stale(JitterFrame(DELTA + bytes([i]), i))) for i in range(8)]
     later = [(codec, JitterFrame(DELTA + b"x", 9)), (codec, JitterFrame(KEY, 10))]
     decoded, asked = await _run_decoder(behind, later)
     # Deltas after the dropped backlog are useless until the keyframe comes.
