@@ -378,8 +378,7 @@ class ReceiverRecovery:
         )
         seams.set_jitter_buffer(receiver, self.buffer)
         self.nacks: RetryingNacks | None = None
-        self.pli = PliThrottle(receiver._send_rtcp_pli)
-        seams.wrap_pli(receiver, lambda _original: self.pli)
+        self.pli = seams.wrap_pli(receiver, PliThrottle)
         self._timer: asyncio.TimerHandle | None = None
         if video:
             self.nacks = RetryingNacks(self._schedule)

@@ -33,7 +33,7 @@ import threading
 import time
 import weakref
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import av
 from aiortc import RTCDtlsTransport, RTCRtpReceiver, RTCRtpSender
@@ -49,6 +49,7 @@ logger = logging.getLogger(__name__)
 # Returns an object with aiortc's ``Decoder.decode(frame) -> list`` (duck-typed: the
 # relay's "decoder" yields encoded packets).
 DecoderFactory = Callable[[RTCRtpCodecParameters], Any]
+W = TypeVar("W")
 
 
 class FrameBatch(JitterFrame):
@@ -228,10 +229,13 @@ async def send_nack(receiver: RTCRtpReceiver, media_ssrc: int, lost: list[int]) 
 
 
 def wrap_pli(
-    receiver: RTCRtpReceiver, wrapper: Callable[[Callable[[int], Awaitable[None]]], Any]
-) -> None:
-    """Route every PLI the receiver sends through ``wrapper(original)`` (a throttle)."""
-    receiver._send_rtcp_pli = wrapper(receiver._send_rtcp_pli)  # type: ignore[method-assign]
+    receiver: RTCRtpReceiver, wrapper: Callable[[Callable[[int], Awaitable[None]]], W]
+) -> W:
+    """Route every PLI the receiver sends through ``wrapper(original)`` (a throttle),
+    and return the wrapper."""
+    wrapped = wrapper(receiver._send_rtcp_pli)
+    receiver._send_rtcp_pli = wrapped  # type: ignore[method-assign,assignment]
+    return wrapped
 
 
 def intercept_remb(receiver: RTCRtpReceiver, rewrite: Callable[[int], int | None]) -> None:
