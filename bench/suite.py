@@ -246,6 +246,13 @@ def run(
 # ---------------------------------------------------------------- sections
 
 
+def _ratios(
+    liqaa: dict[str, Any], raw: dict[str, Any], **figures: tuple[str, ...]
+) -> dict[str, float | None]:
+    """Liqaa / baseline for each named figure (a path of keys into both runs)."""
+    return {name: ratio(dig(liqaa, *path), dig(raw, *path)) for name, path in figures.items()}
+
+
 def _strip(run: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in run.items() if k != "samples"}
 
@@ -289,15 +296,13 @@ def meeting_section(
             "participants": count,
             "liqaa": _strip(liqaa),
             "raw": _strip(raw),
-            "ratio": {
-                "fps_median": ratio(dig(liqaa, "fps", "median"), dig(raw, "fps", "median")),
-                "client_cpu_mean": ratio(
-                    dig(liqaa, "client_cpu_per_s", "mean"), dig(raw, "client_cpu_per_s", "mean")
-                ),
-                "video_latency_p50": ratio(
-                    dig(liqaa, "video_latency", "p50_ms"), dig(raw, "video_latency", "p50_ms")
-                ),
-            },
+            "ratio": _ratios(
+                liqaa,
+                raw,
+                fps_median=("fps", "median"),
+                client_cpu_mean=("client_cpu_per_s", "mean"),
+                video_latency_p50=("video_latency", "p50_ms"),
+            ),
         }
         rows.append(row)
         for system, r in (("liqaa", liqaa), ("raw", raw)):
@@ -495,15 +500,13 @@ def network_section(
                 "label": network.BY_KEY[key].label,
                 "liqaa": _strip(liqaa),
                 "raw": _strip(raw),
-                "ratio": {
-                    "fps_median": ratio(dig(liqaa, "fps", "median"), dig(raw, "fps", "median")),
-                    "video_latency_p50": ratio(
-                        dig(liqaa, "video_latency", "p50_ms"), dig(raw, "video_latency", "p50_ms")
-                    ),
-                    "longest_freeze": ratio(
-                        dig(liqaa, "freezes", "longest_ms"), dig(raw, "freezes", "longest_ms")
-                    ),
-                },
+                "ratio": _ratios(
+                    liqaa,
+                    raw,
+                    fps_median=("fps", "median"),
+                    video_latency_p50=("video_latency", "p50_ms"),
+                    longest_freeze=("freezes", "longest_ms"),
+                ),
             }
         )
     return {

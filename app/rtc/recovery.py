@@ -30,7 +30,6 @@ import contextlib
 import statistics
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from aiortc import RTCPeerConnection, RTCRtpReceiver
 from aiortc.jitterbuffer import MAX_MISORDER, JitterBuffer, JitterFrame
@@ -38,6 +37,8 @@ from aiortc.rtp import RTP_HISTORY_SIZE, RtpPacket
 from aiortc.utils import uint16_add, uint16_gt
 
 from app.rtc import seams
+from app.rtc.background import spawn
+from app.rtc.vp8 import is_vp8_keyframe, vp8_starts_frame
 
 GAP_TIMEOUT_FLOOR = 0.2  # s
 # A gap's retransmission arrives ~1 RTT after the first NACK, ~2.2 RTT after one retry,
@@ -56,11 +57,6 @@ DEFAULT_RTT = 0.1  # s, until the first receiver report gives a figure
 OPUS_FRAME = 960  # samples: aiortc's Opus encoder sends 20 ms frames at 48 kHz
 
 Clock = Callable[[], float]
-
-
-def is_vp8_keyframe(data: bytes) -> bool:
-    """VP8 frame tag: bit 0 of the first byte is 0 for key frames (RFC 6386 §9.1)."""
-    return bool(data) and not data[0] & 0x01
 
 
 class FecFrame(JitterFrame):
@@ -220,11 +216,6 @@ class _BrokenFrame(JitterFrame):
     """A frame whose first packets were lost: never decoded."""
 
 
-def vp8_starts_frame(payload: bytes) -> bool:
-    """VP8 payload descriptor (RFC 7741 §4.2): S bit set and partition index 0."""
-    return bool(payload) and payload[0] & 0x17 == 0x10
-
-
 class RetryingNacks:
     """Stands in for aiortc's ``NackGenerator``: the receiver NACKs ``missing`` when
     ``add`` returns True (only the packets that just went missing); ``due`` gives the
@@ -325,7 +316,7 @@ class PliThrottle:
 
     def _fire_later(self, media_ssrc: int) -> None:
         self._pending = None
-        _spawn(self._fire(media_ssrc))
+        spawn(self._fire(media_ssrc))
 
     async def _fire(self, media_ssrc: int) -> None:
         self._last = self._clock()
@@ -337,15 +328,6 @@ class PliThrottle:
         if self._pending is not None:
             self._pending.cancel()
             self._pending = None
-
-
-_background: set[asyncio.Future[Any]] = set()
-
-
-def _spawn(coro: Awaitable[Any]) -> None:
-    task = asyncio.ensure_future(coro)
-    _background.add(task)
-    task.add_done_callback(_background.discard)
 
 
 def connection_rtt(pc: RTCPeerConnection) -> float:
@@ -387,7 +369,7 @@ class ReceiverRecovery:
     def request_keyframe(self) -> None:
         """Ask the remote sender for a keyframe (merged with the buffer's own requests)."""
         if self.nacks is not None and self.nacks.media_ssrc:
-            _spawn(self.pli(self.nacks.media_ssrc))
+            spawn(self.pli(self.nacks.media_ssrc))
 
     def _schedule(self) -> None:
         if self._timer is not None or self.nacks is None:
@@ -405,7 +387,7 @@ class ReceiverRecovery:
             self.nacks.forget_before(self.buffer.origin)
         again = self.nacks.due(self._rtt())
         if again:
-            _spawn(_quietly(seams.send_nack(self.receiver, self.nacks.media_ssrc, again)))
+            spawn(_quietly(seams.send_nack(self.receiver, self.nacks.media_ssrc, again)))
         self._schedule()
 
     def stats(self) -> dict[str, int]:

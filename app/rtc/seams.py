@@ -44,6 +44,8 @@ from aiortc.jitterbuffer import JitterBuffer, JitterFrame
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters, RTCRtpReceiveParameters
 from aiortc.rtp import RTCP_PSFB_APP, AnyRtcpPacket, RtcpPsfbPacket, pack_remb_fci, unpack_remb_fci
 
+from app.rtc.vp8 import is_vp8_keyframe
+
 logger = logging.getLogger(__name__)
 
 # Returns an object with aiortc's ``Decoder.decode(frame) -> list`` (duck-typed: the
@@ -170,7 +172,7 @@ def _unbatch(encoded: JitterFrame) -> list[JitterFrame]:
 
 def _first_keyframe(frames: list[JitterFrame]) -> int:
     """Index of the first VP8 keyframe (tag bit 0 clear), or len(frames)."""
-    return next((i for i, f in enumerate(frames) if f.data and not f.data[0] & 1), len(frames))
+    return next((i for i, f in enumerate(frames) if is_vp8_keyframe(f.data)), len(frames))
 
 
 def _newest_from_keyframe(
@@ -190,7 +192,7 @@ def _newest_from_keyframe(
         frames += _unbatch(task[1])
     start = len(frames)
     for i in range(len(frames) - 1, -1, -1):
-        if frames[i].data and not frames[i].data[0] & 1:
+        if is_vp8_keyframe(frames[i].data):
             start = i
             break
     return frames[start:], ended

@@ -24,9 +24,7 @@ from aiortc.jitterbuffer import JitterFrame
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 
 from app.rtc import seams
-from app.rtc.recovery import ReceiverRecovery, is_vp8_keyframe
-
-__all__ = ["PassthroughDecoder", "is_vp8_keyframe", "make_passthrough"]
+from app.rtc.recovery import ReceiverRecovery
 
 
 class PassthroughDecoder:

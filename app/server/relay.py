@@ -21,7 +21,7 @@ import collections
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import av
@@ -38,8 +38,10 @@ from aiortc.mediastreams import MediaStreamError
 from app.core.protocol import Sdp, TrackInfo
 from app.core.roles import MediaKind
 from app.rtc import recovery, seams
+from app.rtc.background import spawn
 from app.rtc.configuration import preferred_codecs, rtc_configuration
-from app.rtc.recovery import ReceiverRecovery, is_vp8_keyframe
+from app.rtc.recovery import ReceiverRecovery
+from app.rtc.vp8 import is_vp8_keyframe
 from app.server import passthrough
 
 logger = logging.getLogger(__name__)
@@ -54,17 +56,6 @@ NEGOTIATION_TIMEOUT = 15.0
 
 Gate = Callable[[str, MediaKind], bool]
 SendSignal = Callable[[Sdp], Awaitable[None]]
-
-
-_background: set[asyncio.Future[Any]] = set()
-
-
-def spawn(coro: Coroutine[Any, Any, Any]) -> asyncio.Future[Any]:
-    """Run in the background, keeping a reference so the task is not collected."""
-    task = asyncio.ensure_future(coro)
-    _background.add(task)
-    task.add_done_callback(_background.discard)
-    return task
 
 
 DIRECTIONS = ("sendrecv", "sendonly", "recvonly", "inactive")

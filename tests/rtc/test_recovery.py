@@ -16,9 +16,8 @@ from app.rtc.recovery import (
     PliThrottle,
     RecoveringJitterBuffer,
     RetryingNacks,
-    is_vp8_keyframe,
-    vp8_starts_frame,
 )
+from app.rtc.vp8 import is_vp8_keyframe, vp8_starts_frame
 
 START = b"\x10"  # VP8 payload descriptor: S=1, partition 0
 MIDDLE = b"\x00"
